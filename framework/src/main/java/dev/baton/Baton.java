@@ -1,0 +1,137 @@
+package dev.baton;
+
+import dev.baton.config.BatonConfig;
+import dev.baton.json.JacksonJsonMapper;
+import dev.baton.json.JsonMapper;
+import dev.baton.routing.Router;
+import dev.baton.runtime.Lifecycle;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Baton app: register routes, then {@link #start()}.
+ *
+ * <pre>{@code
+ * Baton app = Baton.create();
+ * app.get("/", ctx -> ctx.text("hello"));
+ * app.start();
+ * }</pre>
+ *
+ * Once started, the app upgrades itself without downtime on SIGUSR2 and drains on SIGTERM (see the runtime docs).
+ */
+public final class Baton implements Routes {
+
+    private final BatonConfig config;
+    private final Router<Handler> router = new Router<>();
+    private final List<Handler> before = new ArrayList<>();
+    private final List<Handler> after = new ArrayList<>();
+    private final Map<Class<? extends Exception>, ExceptionHandler<? extends Exception>> exceptionHandlers =
+            new LinkedHashMap<>();
+    private final List<Runnable> drainCallbacks = new ArrayList<>();
+    private JsonMapper json;
+    private Lifecycle lifecycle;
+
+    private Baton(BatonConfig config) {
+        this.config = config;
+    }
+
+    /** An app configured from {@code -Dbaton.*} properties, {@code BATON_*} environment variables and defaults. */
+    public static Baton create() {
+        return new Baton(BatonConfig.load());
+    }
+
+    public static Baton create(BatonConfig config) {
+        return new Baton(config);
+    }
+
+    @Override
+    public Baton route(String method, String pattern, Handler handler) {
+        requireNotStarted();
+        router.add(method, pattern, handler);
+        return this;
+    }
+
+    /** Runs {@code filter} before the handler of every request, in the order added. */
+    public Baton before(Handler filter) {
+        requireNotStarted();
+        before.add(filter);
+        return this;
+    }
+
+    /** Runs {@code filter} after the handler (and any exception handler) of every request. */
+    public Baton after(Handler filter) {
+        requireNotStarted();
+        after.add(filter);
+        return this;
+    }
+
+    /** Answers exceptions of {@code type} (and its subclasses without a handler of their own). */
+    public <E extends Exception> Baton exception(Class<E> type, ExceptionHandler<? super E> handler) {
+        requireNotStarted();
+        exceptionHandlers.put(type, handler);
+        return this;
+    }
+
+    /** Replaces the JSON mapper ({@link JacksonJsonMapper} by default). */
+    public Baton json(JsonMapper mapper) {
+        requireNotStarted();
+        this.json = mapper;
+        return this;
+    }
+
+    /**
+     * Runs {@code callback} when this generation starts draining (a newer one took over, or the process is
+     * stopping): the moment to tell clients of long-lived responses (SSE, streams) to reconnect.
+     */
+    public Baton onDrain(Runnable callback) {
+        requireNotStarted();
+        drainCallbacks.add(callback);
+        return this;
+    }
+
+    /** Opens or inherits the listener, serves, and (in a process of its own) takes over from a parent generation. */
+    public Baton start() {
+        requireNotStarted();
+        JsonMapper mapper = json != null ? json : new JacksonJsonMapper();
+        RequestPipeline pipeline = new RequestPipeline(router, before, after, new ExceptionMapper(exceptionHandlers),
+                mapper, config.maxBodySize());
+        lifecycle = Lifecycle.start(config, pipeline, drainCallbacks);
+        return this;
+    }
+
+    /** Stops accepting, drains in-flight exchanges (up to {@code baton.drainTimeout}) and stops. */
+    public void stop() {
+        if (lifecycle != null) {
+            lifecycle.stop();
+        }
+    }
+
+    /** The port served; with {@code baton.port=0} the one the system picked. */
+    public int port() {
+        return started().port();
+    }
+
+    /** 1 for the first process, one more for each zero-downtime upgrade since. */
+    public int generation() {
+        return started().generation();
+    }
+
+    public BatonConfig config() {
+        return config;
+    }
+
+    private Lifecycle started() {
+        if (lifecycle == null) {
+            throw new IllegalStateException("the app is not started");
+        }
+        return lifecycle;
+    }
+
+    private void requireNotStarted() {
+        if (lifecycle != null) {
+            throw new IllegalStateException("the app is started: register everything before start()");
+        }
+    }
+}

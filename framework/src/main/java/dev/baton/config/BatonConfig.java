@@ -1,0 +1,144 @@
+package dev.baton.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * Baton's settings, immutable. Each is read from the system property {@code baton.<key>}, else the environment
+ * variable {@code BATON_<KEY>}, else its default. Unknown {@code baton.*} / {@code BATON_*} names are errors, so
+ * a typo cannot silently leave a default in place.
+ */
+public final class BatonConfig {
+    // Baton hands its listening sockets to the next process through these; they are not settings.
+    private static final String HANDOFF_PREFIX = "BATON_HANDOFF_";
+
+    // Only the values that were set; unset ones fall back to their default on read, so that a default which
+    // depends on another setting (workerThreads on ioThreads) follows it through with().
+    private final Map<Setting, Object> values;
+
+    private BatonConfig(Map<Setting, Object> values) {
+        this.values = values;
+    }
+
+    public static BatonConfig load() {
+        Properties properties = System.getProperties();
+        Map<String, String> systemProperties = properties.stringPropertyNames().stream()
+                .collect(Collectors.toMap(Function.identity(), properties::getProperty));
+        return from(systemProperties, System.getenv());
+    }
+
+    public static BatonConfig from(Map<String, String> systemProperties, Map<String, String> environment) {
+        // Sorted, so that with several mistakes the same one is reported every run.
+        Map<String, String> properties = new TreeMap<>(systemProperties);
+        Map<String, String> env = new TreeMap<>(environment);
+        env.keySet().removeIf(name -> name.startsWith(HANDOFF_PREFIX));
+        rejectUnknown(properties, Setting::isPropertyStyle, Setting::propertyName);
+        rejectUnknown(env, Setting::isEnvStyle, Setting::envName);
+
+        Map<Setting, Object> values = new EnumMap<>(Setting.class);
+        for (Setting setting : Setting.values()) {
+            String name = setting.propertyName();
+            String raw = properties.get(name);
+            if (raw == null) {
+                // Only read when no property overrides it: a -D is how one works around a bad environment value.
+                name = setting.envName();
+                raw = env.get(name);
+            }
+            if (raw != null) {
+                values.put(setting, setting.parse(name, raw));
+            }
+        }
+        return new BatonConfig(values);
+    }
+
+    public static BatonConfig defaults() {
+        return new BatonConfig(new EnumMap<>(Setting.class));
+    }
+
+    /** A copy with one setting changed; {@code key} is {@code port} or {@code baton.port}. */
+    public BatonConfig with(String key, String value) {
+        Objects.requireNonNull(value, "value");
+        Function<Setting, String> naming = Setting.isPropertyStyle(key) ? Setting::propertyName : Setting::key;
+        Setting setting = Setting.find(key, naming).orElseThrow(() -> Setting.unknown(key, naming));
+        Map<Setting, Object> copy = new EnumMap<>(values);
+        copy.put(setting, setting.parse(key, value));
+        return new BatonConfig(copy);
+    }
+
+    public String host() {
+        return (String) get(Setting.HOST);
+    }
+
+    public int port() {
+        return (Integer) get(Setting.PORT);
+    }
+
+    public int ioThreads() {
+        return (Integer) get(Setting.IO_THREADS);
+    }
+
+    public int workerThreads() {
+        return (Integer) get(Setting.WORKER_THREADS);
+    }
+
+    public long maxBodySize() {
+        return (Long) get(Setting.MAX_BODY_SIZE);
+    }
+
+    public Duration drainTimeout() {
+        return (Duration) get(Setting.DRAIN_TIMEOUT);
+    }
+
+    public Duration readyTimeout() {
+        return (Duration) get(Setting.READY_TIMEOUT);
+    }
+
+    /** The deploy path of the jar to start on upgrade, exactly as written: symlinks are not resolved. */
+    public Optional<Path> jar() {
+        return Optional.ofNullable((Path) get(Setting.JAR));
+    }
+
+    public Optional<Path> pidFile() {
+        return Optional.ofNullable((Path) get(Setting.PID_FILE));
+    }
+
+    /** Whether the app installs its SIGUSR2/SIGTERM/SIGINT handlers. */
+    public boolean signals() {
+        return (Boolean) get(Setting.SIGNALS);
+    }
+
+    /** The effective values on one line, e.g. {@code host=0.0.0.0 port=8080 ... signals=true}. */
+    public String describe() {
+        return Arrays.stream(Setting.values())
+                .map(setting -> setting.key() + "=" + setting.print(get(setting)))
+                .collect(Collectors.joining(" "));
+    }
+
+    @Override
+    public String toString() {
+        return "BatonConfig[" + describe() + "]";
+    }
+
+    private Object get(Setting setting) {
+        return values.containsKey(setting) ? values.get(setting) : setting.defaultValue(this);
+    }
+
+    private static void rejectUnknown(Map<String, String> source, Predicate<String> ours,
+                                      Function<Setting, String> naming) {
+        for (String name : source.keySet()) {
+            if (ours.test(name) && Setting.find(name, naming).isEmpty()) {
+                throw Setting.unknown(name, naming);
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.baton.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+import java.util.stream.Collectors;
+
+/** The known settings: the key, how a value is read, what it must look like, and the default. */
+enum Setting {
+    HOST("host", "a non-empty host name or IP address", text -> text, c -> "0.0.0.0"),
+    PORT("port", "an integer from 0 to 65535", text -> Units.parseInt(text, 0, 65535), c -> 8080),
+    IO_THREADS("ioThreads", "an integer of at least 1", Setting::positiveInt,
+            c -> Math.max(2, Runtime.getRuntime().availableProcessors())),
+    WORKER_THREADS("workerThreads", "an integer of at least 1", Setting::positiveInt,
+            c -> (int) Math.min(Integer.MAX_VALUE, c.ioThreads() * 8L)),
+    MAX_BODY_SIZE("maxBodySize", "a size greater than 0 like 512, 64KB, 10MB or 1GB", Units::parseSize,
+            c -> 10L << 20, value -> Units.formatSize((Long) value)),
+    // Zero is meaningful here: cut open connections at once instead of draining them.
+    DRAIN_TIMEOUT("drainTimeout", "a duration like 500ms, 30s or 2m", Units::parseDuration,
+            c -> Duration.ofSeconds(30), value -> Units.formatDuration((Duration) value)),
+    READY_TIMEOUT("readyTimeout", "a duration greater than 0 like 500ms, 30s or 2m", Setting::positiveDuration,
+            c -> Duration.ofSeconds(60), value -> Units.formatDuration((Duration) value)),
+    // Path.of only, never toRealPath or normalize: the deploy path is often a symlink that is re-pointed on
+    // each release, and the upgrade must start whatever it points to then.
+    JAR("jar", "a file path", Path::of, c -> null),
+    PID_FILE("pidFile", "a file path", Path::of, c -> null),
+    SIGNALS("signals", "true or false", Units::parseBoolean, c -> true);
+
+    private static final String PROPERTY_PREFIX = "baton.";
+    private static final String ENV_PREFIX = "BATON_";
+
+    private final String key;
+    private final String expected;
+    private final Function<String, Object> parser;
+    private final Function<BatonConfig, Object> defaultValue;
+    private final Function<Object, String> printer;
+
+    Setting(String key, String expected, Function<String, Object> parser, Function<BatonConfig, Object> defaultValue) {
+        this(key, expected, parser, defaultValue, String::valueOf);
+    }
+
+    Setting(String key, String expected, Function<String, Object> parser, Function<BatonConfig, Object> defaultValue,
+            Function<Object, String> printer) {
+        this.key = key;
+        this.expected = expected;
+        this.parser = parser;
+        this.defaultValue = defaultValue;
+        this.printer = printer;
+    }
+
+    String key() {
+        return key;
+    }
+
+    String propertyName() {
+        return PROPERTY_PREFIX + key;
+    }
+
+    String envName() {
+        // Locale.ROOT: in a Turkish locale "pidFile" would otherwise become BATON_PİD_FİLE.
+        return ENV_PREFIX + key.replaceAll("([A-Z])", "_$1").toUpperCase(Locale.ROOT);
+    }
+
+    /** Parses a raw value; {@code writtenName} is how the user named the setting, for the error message. */
+    Object parse(String writtenName, String raw) {
+        String text = raw.trim();
+        try {
+            if (text.isEmpty()) {
+                throw new IllegalArgumentException("empty");
+            }
+            return parser.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.invalid(writtenName, text, expected);
+        }
+    }
+
+    /** The default, which may depend on other settings; null when the setting has none. */
+    Object defaultValue(BatonConfig config) {
+        return defaultValue.apply(config);
+    }
+
+    String print(Object value) {
+        return value == null ? "(none)" : ConfigException.oneLine(printer.apply(value));
+    }
+
+    static boolean isPropertyStyle(String name) {
+        return name.startsWith(PROPERTY_PREFIX);
+    }
+
+    static boolean isEnvStyle(String name) {
+        return name.startsWith(ENV_PREFIX);
+    }
+
+    /** Finds the setting whose name, in the given naming style, is exactly {@code name}. */
+    static Optional<Setting> find(String name, Function<Setting, String> naming) {
+        return Arrays.stream(values()).filter(s -> naming.apply(s).equals(name)).findFirst();
+    }
+
+    static ConfigException unknown(String name, Function<Setting, String> naming) {
+        String hint = nearest(name, naming).map(known -> " (did you mean " + known + "?)").orElse("");
+        String known = Arrays.stream(values()).map(naming).collect(Collectors.joining(", "));
+        return new ConfigException(name, "unknown setting " + name + hint + "; known settings: " + known);
+    }
+
+    private static Optional<String> nearest(String name, Function<Setting, String> naming) {
+        ToIntFunction<String> distance = known -> known.equalsIgnoreCase(name) ? 0 : editDistance(known, name);
+        return Arrays.stream(values()).map(naming)
+                .filter(known -> distance.applyAsInt(known) <= 2)
+                .min(Comparator.comparingInt(distance));
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    private static Object positiveInt(String text) {
+        return Units.parseInt(text, 1, Integer.MAX_VALUE);
+    }
+
+    private static Object positiveDuration(String text) {
+        Duration duration = Units.parseDuration(text);
+        if (duration.isZero()) {
+            throw new IllegalArgumentException(text);
+        }
+        return duration;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.baton.routing;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A validated route pattern split into segments, e.g. {@code "/users/{id}"} → [static "users", param "id"].
+ * Also owns the path-scanning helpers, so the router's trie walk and the parameter extraction agree on
+ * what a segment is.
+ */
+final class PathPattern {
+
+    enum Type { STATIC, PARAM, WILDCARD }
+
+    /** {@code value} is the literal text for STATIC and the parameter name otherwise. */
+    record Segment(Type type, String value) {}
+
+    private final String source;
+    private final List<Segment> segments;
+    private final boolean hasParams;
+
+    private PathPattern(String source, List<Segment> segments) {
+        this.source = source;
+        this.segments = List.copyOf(segments);
+        this.hasParams = segments.stream().anyMatch(s -> s.type() != Type.STATIC);
+    }
+
+    static PathPattern parse(String pattern) {
+        if (!pattern.startsWith("/")) {
+            throw invalid(pattern, "must start with \"/\"");
+        }
+        // The trailing slash is insignificant ("/users/" == "/users"); the root "/" has no segments at all.
+        String body = pattern.substring(1);
+        if (body.endsWith("/")) {
+            body = body.substring(0, body.length() - 1);
+        }
+        List<Segment> segments = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        if (!body.isEmpty()) {
+            String[] texts = body.split("/", -1);
+            for (int i = 0; i < texts.length; i++) {
+                Segment segment = parseSegment(pattern, texts[i]);
+                if (segment.type() == Type.WILDCARD && i < texts.length - 1) {
+                    throw invalid(pattern, "wildcard {*" + segment.value() + "} must be the last segment");
+                }
+                if (segment.type() != Type.STATIC && !names.add(segment.value())) {
+                    throw invalid(pattern, "parameter name \"" + segment.value() + "\" is used twice");
+                }
+                segments.add(segment);
+            }
+        }
+        return new PathPattern(pattern, segments);
+    }
+
+    private static Segment parseSegment(String pattern, String text) {
+        if (text.isEmpty()) {
+            throw invalid(pattern, "empty segment");
+        }
+        if (text.indexOf('{') < 0 && text.indexOf('}') < 0) {
+            return new Segment(Type.STATIC, text);
+        }
+        // Only a whole-segment "{name}" or "{*name}": exactly one '{' first and one '}' last.
+        if (text.lastIndexOf('{') != 0 || text.indexOf('}') != text.length() - 1) {
+            throw invalid(pattern, "segment \"" + text
+                    + "\" mixes text and braces; a parameter must be a whole segment like {name}");
+        }
+        String inner = text.substring(1, text.length() - 1);
+        boolean wildcard = inner.startsWith("*");
+        String name = wildcard ? inner.substring(1) : inner;
+        if (name.isEmpty()) {
+            throw invalid(pattern, "empty parameter name in \"" + text + "\"");
+        }
+        if (!isIdentifier(name)) {
+            throw invalid(pattern, "parameter name \"" + name + "\" is not a Java-like identifier");
+        }
+        return new Segment(wildcard ? Type.WILDCARD : Type.PARAM, name);
+    }
+
+    private static boolean isIdentifier(String name) {
+        if (!Character.isJavaIdentifierStart(name.charAt(0))) {
+            return false;
+        }
+        return name.chars().allMatch(Character::isJavaIdentifierPart);
+    }
+
+    private static IllegalArgumentException invalid(String pattern, String problem) {
+        return new IllegalArgumentException("invalid route pattern \"" + pattern + "\": " + problem);
+    }
+
+    String source() {
+        return source;
+    }
+
+    List<Segment> segments() {
+        return segments;
+    }
+
+    /**
+     * Reads this pattern's parameters out of a path the router has already matched against it, so the
+     * trie walk itself never has to record captures while it backtracks.
+     */
+    Map<String, String> extract(String path) {
+        if (!hasParams) {
+            return Map.of();
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        int pos = 0;
+        for (Segment segment : segments) {
+            int start = skipSlashes(path, pos);
+            if (segment.type() == Type.WILDCARD) {
+                params.put(segment.value(), rest(path, start));
+                break;
+            }
+            pos = segmentEnd(path, start);
+            if (segment.type() == Type.PARAM) {
+                params.put(segment.value(), path.substring(start, pos));
+            }
+        }
+        return Collections.unmodifiableMap(params);
+    }
+
+    /** The remaining segments joined by single slashes, so "a//b/" reads as "a/b" like the router saw it. */
+    private static String rest(String path, int start) {
+        int end = path.length();
+        while (end > start && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        int doubleSlash = path.indexOf("//", start);
+        if (doubleSlash < 0 || doubleSlash >= end) {
+            return path.substring(start, end);
+        }
+        StringBuilder joined = new StringBuilder(end - start);
+        for (int pos = start; pos < end; pos = skipSlashes(path, pos)) {
+            int segmentEnd = segmentEnd(path, pos);
+            if (joined.length() > 0) {
+                joined.append('/');
+            }
+            joined.append(path, pos, segmentEnd);
+            pos = segmentEnd;
+        }
+        return joined.toString();
+    }
+
+    /** Index of the next segment's first character, or the path length when no segment remains. */
+    static int skipSlashes(String path, int pos) {
+        while (pos < path.length() && path.charAt(pos) == '/') {
+            pos++;
+        }
+        return pos;
+    }
+
+    /** Index just past the segment starting at {@code start}. */
+    static int segmentEnd(String path, int start) {
+        int slash = path.indexOf('/', start);
+        return slash < 0 ? path.length() : slash;
+    }
+}

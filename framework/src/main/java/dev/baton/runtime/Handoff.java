@@ -1,0 +1,51 @@
+package dev.baton.runtime;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a parent generation tells the child it starts, through the child's environment. Only trusted when the
+ * claimed parent is the process that really is our parent: a stale variable copied into a shell or a unit file
+ * must not make a process believe its fd 0 is a listener.
+ */
+record Handoff(int generation, long parentPid, Path readySocket, String token) {
+
+    static final String GENERATION = "BATON_HANDOFF_GENERATION";
+    static final String PARENT_PID = "BATON_HANDOFF_PARENT_PID";
+    static final String READY_SOCKET = "BATON_HANDOFF_SOCKET";
+    static final String TOKEN = "BATON_HANDOFF_TOKEN";
+
+    /** The variables a parent adds to its child's environment. */
+    Map<String, String> asEnvironment() {
+        return Map.of(GENERATION, Integer.toString(generation), PARENT_PID, Long.toString(parentPid),
+                READY_SOCKET, readySocket.toString(), TOKEN, token);
+    }
+
+    /**
+     * The hand-off meant for this process, if any. {@code ignored} receives why variables that are present
+     * were not trusted.
+     */
+    static Optional<Handoff> fromEnvironment(Map<String, String> env, long actualParentPid, StringBuilder ignored) {
+        String parent = env.get(PARENT_PID);
+        if (parent == null) {
+            return Optional.empty();
+        }
+        try {
+            Handoff handoff = new Handoff(Integer.parseInt(env.get(GENERATION)), Long.parseLong(parent),
+                    Path.of(env.get(READY_SOCKET)), env.get(TOKEN));
+            if (handoff.parentPid != actualParentPid) {
+                ignored.append(PARENT_PID + "=" + parent + " is not our parent (" + actualParentPid + ")");
+                return Optional.empty();
+            }
+            if (handoff.generation < 2 || handoff.token == null || handoff.token.isEmpty()) {
+                ignored.append("incomplete " + GENERATION + "/" + TOKEN);
+                return Optional.empty();
+            }
+            return Optional.of(handoff);
+        } catch (RuntimeException e) {
+            ignored.append("unreadable hand-off variables: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

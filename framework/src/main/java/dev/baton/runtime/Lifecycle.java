@@ -1,0 +1,281 @@
+package dev.baton.runtime;
+
+import dev.baton.config.BatonConfig;
+import dev.baton.server.HttpServer;
+import io.undertow.server.HttpHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One generation of a Baton process, from the listener it starts with to the drain it ends with: takes over
+ * from its parent (handshake), tells supervisors (pid file, systemd), and on a signal either starts its
+ * successor ({@link Upgrader}) or drains and exits.
+ */
+public final class Lifecycle {
+
+    private enum State { SERVING, HANDING_OVER, STOPPING }
+
+    private final BatonConfig config;
+    private final Listener listener;
+    private final HttpServer server;
+    private final int generation;
+    private final long pid;
+    private final List<Runnable> drainCallbacks;
+    private final Optional<SystemdNotify> systemd;
+    private final Events events;
+    private State state = State.SERVING;
+    private boolean upgrading;
+    private Process child;
+
+    private Lifecycle(BatonConfig config, Listener listener, HttpServer server, int generation, long pid,
+            List<Runnable> drainCallbacks, Optional<SystemdNotify> systemd) {
+        this.config = config;
+        this.listener = listener;
+        this.server = server;
+        this.generation = generation;
+        this.pid = pid;
+        this.drainCallbacks = List.copyOf(drainCallbacks);
+        this.systemd = systemd;
+        this.events = new Events(generation, pid);
+    }
+
+    /**
+     * Opens or inherits the listener and serves {@code root} on it. With {@code baton.signals} (the default)
+     * this process is a generation: it completes the hand-off from its parent, reports ready to supervisors and
+     * answers SIGUSR2, SIGTERM and SIGINT. Without, it is an app embedded in a larger process (e.g. a test).
+     */
+    public static Lifecycle start(BatonConfig config, HttpHandler root, List<Runnable> drainCallbacks) {
+        long pid = ProcessHandle.current().pid();
+        Map<String, String> env = System.getenv();
+        Optional<Handoff> handoff = Optional.empty();
+        Listener listener;
+        if (config.signals()) {
+            StringBuilder ignored = new StringBuilder();
+            handoff = env.containsKey(Handoff.PARENT_PID)
+                    ? Handoff.fromEnvironment(env, Native.getppid(), ignored) : Optional.empty();
+            if (ignored.length() > 0) {
+                new Events(1, pid).warn("ignoring hand-off variables: {}", ignored);
+            }
+            listener = handoff.map(Listener::inherited)
+                    .or(() -> Listener.fromSystemd(env, pid))
+                    .orElseGet(() -> Listener.bind(config));
+        } else {
+            listener = Listener.bind(config);
+        }
+        int generation = handoff.map(Handoff::generation).orElse(1);
+        HttpServer server = HttpServer.start(listener.channel(), root, config.ioThreads(), config.workerThreads(),
+                config.maxBodySize());
+        Lifecycle lifecycle = new Lifecycle(config, listener, server, generation, pid, drainCallbacks,
+                config.signals() ? SystemdNotify.fromEnvironment(env) : Optional.empty());
+        lifecycle.ready(handoff);
+        return lifecycle;
+    }
+
+    private void ready(Optional<Handoff> handoff) {
+        if (handoff.isPresent() && !confirmedByParent(handoff.get())) {
+            events.error("parent pid {} did not confirm the hand-off; exiting", handoff.get().parentPid());
+            System.exit(1);
+        }
+        InetSocketAddress address = (InetSocketAddress) localAddress();
+        String host = address.getAddress().isAnyLocalAddress() ? "0.0.0.0" : address.getHostString();
+        events.info("listening on {}:{} ({}) in {} ms", host, address.getPort(), listener.source(),
+                Duration.between(ProcessHandle.current().info().startInstant().orElse(Instant.now()), Instant.now()).toMillis());
+        if (!config.signals()) {
+            return;
+        }
+        Signals.install(this);
+        try {
+            if (config.pidFile().isPresent()) {
+                PidFile.write(config.pidFile().get(), pid);
+            }
+        } catch (IOException e) {
+            events.error("cannot write pid file {}: {}", config.pidFile().get(), e.getMessage());
+        }
+        notifySystemd(generation > 1 ? "MAINPID=" + pid + "\nREADY=1" : "READY=1");
+        events.info("ready");
+    }
+
+    private boolean confirmedByParent(Handoff handoff) {
+        try {
+            return ReadyChannel.reportReady(handoff.readySocket(), handoff.token(), pid);
+        } catch (IOException e) {
+            events.error("cannot report ready to parent pid {}: {}", handoff.parentPid(), e.getMessage());
+            return false;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public int generation() {
+        return generation;
+    }
+
+    BatonConfig config() {
+        return config;
+    }
+
+    Listener listener() {
+        return listener;
+    }
+
+    Events events() {
+        return events;
+    }
+
+    /** SIGUSR2: start the successor, unless an upgrade or a stop is already under way. */
+    void upgradeRequested() {
+        synchronized (this) {
+            if (state != State.SERVING) {
+                events.info("SIGUSR2 ignored: this generation is {}", state == State.STOPPING ? "stopping" : "handing over");
+                return;
+            }
+            if (upgrading) {
+                events.info("SIGUSR2 ignored: an upgrade is already in progress");
+                return;
+            }
+            upgrading = true;
+        }
+        Upgrader.begin(this);
+    }
+
+    /** Records the child an upgrade started, so that a stop meanwhile can take it down; false when stopping. */
+    synchronized boolean adopt(Process started) {
+        child = started;
+        return state == State.SERVING;
+    }
+
+    /** The child is ready: commits to the hand-off unless a stop came first. */
+    synchronized boolean commitHandOver() {
+        if (state != State.SERVING) {
+            return false;
+        }
+        state = State.HANDING_OVER;
+        return true;
+    }
+
+    synchronized void upgradeOver() {
+        upgrading = false;
+        child = null;
+    }
+
+    /** SIGTERM/SIGINT: the first drains and exits; another one while draining exits at once. */
+    void stopRequested(String signal, int exitStatusIfImpatient) {
+        Process pending;
+        synchronized (this) {
+            if (state == State.STOPPING) {
+                events.warn("{} again while draining: exiting now", signal);
+                Runtime.getRuntime().halt(exitStatusIfImpatient);
+            }
+            state = State.STOPPING;
+            pending = child;
+        }
+        Thread stopper = new Thread(() -> {
+            if (pending != null) {
+                events.info("{}: stopping the upgrade to child pid {}", signal, pending.pid());
+                Upgrader.stop(pending);
+            }
+            drain(signal, true);
+            exit();
+        }, "baton-stop");
+        stopper.start();
+    }
+
+    /** The child took over: drain what is left here and exit. */
+    void handOver(long childPid) {
+        drain("gen " + (generation + 1) + " pid " + childPid + " took over", false);
+        exit();
+    }
+
+    /** {@code app.stop()}: drain, then return. */
+    public void stop() {
+        synchronized (this) {
+            if (state == State.STOPPING) {
+                return;
+            }
+            state = State.STOPPING;
+        }
+        drain("stop()", true);
+    }
+
+    private void drain(String why, boolean finalStop) {
+        if (finalStop) {
+            notifySystemd("STOPPING=1");
+        }
+        server.stopAccepting();
+        events.info("draining {} exchanges on {} connections ({})", server.exchanges(), server.connections(), why);
+        for (Runnable callback : drainCallbacks) {
+            try {
+                callback.run();
+            } catch (RuntimeException e) {
+                events.warn("onDrain callback failed: {}", e.toString());
+            }
+        }
+        HttpServer.DrainReport report = server.drain(config.drainTimeout());
+        if (report.cut() > 0) {
+            events.warn("drain deadline after {} ms: {} exchanges cut", report.millis(), report.cut());
+        } else {
+            events.info("drained in {} ms", report.millis());
+        }
+        if (finalStop && config.signals() && config.pidFile().isPresent()) {
+            try {
+                PidFile.remove(config.pidFile().get(), pid);
+            } catch (IOException e) {
+                events.warn("cannot remove pid file {}: {}", config.pidFile().get(), e.getMessage());
+            }
+        }
+    }
+
+    private void exit() {
+        events.info("exit 0");
+        System.exit(0);
+    }
+
+    void notifySystemd(String message) {
+        systemd.ifPresent(notify -> {
+            try {
+                notify.send(message);
+            } catch (IOException e) {
+                events.warn("systemd notify '{}' failed: {}", message.replace('\n', ' '), e.getMessage());
+            }
+        });
+    }
+
+    private java.net.SocketAddress localAddress() {
+        try {
+            return listener.channel().getLocalAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException("the listener has no local address", e);
+        }
+    }
+
+    /** Lifecycle log lines, each carrying the generation and pid. */
+    static final class Events {
+        private static final Logger LOG = LoggerFactory.getLogger("baton");
+        private final String prefix;
+
+        Events(int generation, long pid) {
+            this.prefix = "gen=" + generation + " pid=" + pid + " ";
+        }
+
+        void info(String format, Object... args) {
+            LOG.info(prefix + format, args);
+        }
+
+        void warn(String format, Object... args) {
+            LOG.warn(prefix + format, args);
+        }
+
+        void error(String format, Object... args) {
+            LOG.error(prefix + format, args);
+        }
+    }
+}

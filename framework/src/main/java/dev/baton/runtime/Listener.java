@@ -1,0 +1,72 @@
+package dev.baton.runtime;
+
+import dev.baton.config.BatonConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where this generation's listening socket comes from: its parent (fd 0), systemd socket activation (fd 3,
+ * moved to 0), or a bind of its own. Every generation ends up able to hand the same socket to its child at
+ * fd 0, the one fd the JDK turns back into a channel ({@link System#inheritedChannel()}).
+ */
+record Listener(ServerSocketChannel channel, String source) {
+
+    private static final int SYSTEMD_FIRST_FD = 3;
+
+    /** The listener a parent handed over at fd 0. */
+    static Listener inherited(Handoff handoff) {
+        return new Listener(inheritedChannel(), "inherited from gen " + (handoff.generation() - 1) + " pid " + handoff.parentPid());
+    }
+
+    /** systemd's listener when it activated this very process with one socket, else empty. */
+    static Optional<Listener> fromSystemd(Map<String, String> env, long pid) {
+        if (!Long.toString(pid).equals(env.get("LISTEN_PID")) || !"1".equals(env.get("LISTEN_FDS"))) {
+            return Optional.empty();
+        }
+        try {
+            Native.dup2(SYSTEMD_FIRST_FD, 0);
+            Native.close(SYSTEMD_FIRST_FD);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot take systemd's socket (fd 3)", e);
+        }
+        return Optional.of(new Listener(inheritedChannel(), "systemd socket activation"));
+    }
+
+    static Listener bind(BatonConfig config) {
+        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+        try {
+            ServerSocketChannel channel = ServerSocketChannel.open();
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(address, 1024);
+            return new Listener(channel, "bound");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Puts this listener at fd 0 so that a child started with stdin inherited gets it. Idempotent. */
+    void moveToFdZero() throws IOException {
+        int fd = Fds.fdOf(channel);
+        if (fd != 0) {
+            Native.dup2(fd, 0);
+        }
+    }
+
+    private static ServerSocketChannel inheritedChannel() {
+        try {
+            Channel channel = System.inheritedChannel();
+            if (channel instanceof ServerSocketChannel listening) {
+                return listening;
+            }
+            throw new IllegalStateException("fd 0 is not a listening TCP socket but " + channel);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the inherited listener at fd 0", e);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.baton.runtime;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One upgrade, on a thread of its own: check the deploy path, start the new jar with the listener at its fd 0,
+ * wait for its ready report, then hand over, or take the child down and keep serving with the reason logged.
+ */
+final class Upgrader {
+
+    private static final long TERM_GRACE_SECONDS = 5;
+
+    private final Lifecycle lifecycle;
+    private final Lifecycle.Events events;
+
+    private Upgrader(Lifecycle lifecycle) {
+        this.lifecycle = lifecycle;
+        this.events = lifecycle.events();
+    }
+
+    static void begin(Lifecycle lifecycle) {
+        new Thread(new Upgrader(lifecycle)::run, "baton-upgrade").start();
+    }
+
+    private void run() {
+        try {
+            upgrade();
+        } finally {
+            lifecycle.upgradeOver();
+        }
+    }
+
+    private void upgrade() {
+        long start = System.nanoTime();
+        Deploy deploy;
+        try {
+            deploy = Deploy.ofThisProcess(lifecycle.config().jar().orElse(null));
+        } catch (IOException | IllegalStateException e) {
+            events.warn("upgrade refused: {}", e.getMessage());
+            return;
+        }
+        String problem = deploy.problem();
+        if (problem != null) {
+            events.warn("upgrade refused: {}: {}", deploy.jar(), problem);
+            return;
+        }
+        events.info("upgrade requested: starting {}", deploy.jar());
+        String failure;
+        try (ReadyChannel ready = ReadyChannel.open()) {
+            lifecycle.listener().moveToFdZero();
+            Handoff handoff = new Handoff(lifecycle.generation() + 1, ProcessHandle.current().pid(), ready.socketPath(), ready.token());
+            lifecycle.notifySystemd("RELOADING=1");
+            Process child = deploy.childProcess(handoff.asEnvironment()).start();
+            events.info("spawned gen {} pid {}", handoff.generation(), child.pid());
+            if (!lifecycle.adopt(child)) {
+                stop(child);
+                return;
+            }
+            failure = awaitChild(ready, child, handoff.generation());
+            if (failure == null) {
+                ready.go();
+                events.info("gen {} pid {} ready after {} ms; handing over", handoff.generation(), child.pid(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                ready.close();
+                lifecycle.handOver(child.pid());
+                return;
+            }
+            stop(child);
+        } catch (IOException | RuntimeException e) {
+            failure = e.toString();
+        }
+        events.error("upgrade failed: {}; gen {} keeps serving", failure, lifecycle.generation());
+        lifecycle.notifySystemd("READY=1");
+    }
+
+    /** Null when the child is ready and this generation committed to handing over; else why not. */
+    private String awaitChild(ReadyChannel ready, Process child, int childGeneration) throws IOException {
+        boolean reported = ready.awaitReady(child, lifecycle.config().readyTimeout());
+        if (reported) {
+            return lifecycle.commitHandOver() ? null : "this generation is stopping";
+        }
+        if (!child.isAlive()) {
+            return "gen " + childGeneration + " pid " + child.pid() + " exited with status " + child.exitValue()
+                    + " before it was ready";
+        }
+        return "gen " + childGeneration + " pid " + child.pid() + " was not ready within " + lifecycle.config().readyTimeout().toMillis() + " ms";
+    }
+
+    /** SIGTERM, then SIGKILL after a grace period; waits, so that no zombie is left behind. */
+    static void stop(Process child) {
+        child.destroy();
+        try {
+            if (!child.waitFor(TERM_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                child.destroyForcibly();
+                child.waitFor();
+            }
+        } catch (InterruptedException e) {
+            child.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.baton.server;
+
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.channels.ServerSocketChannel;
+import org.xnio.ChannelListener;
+import org.xnio.OptionMap;
+import org.xnio.StreamConnection;
+import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
+
+/**
+ * Serves a {@link ServerSocketChannel} Baton already holds (bound by itself, inherited from its parent, or
+ * passed by systemd) through XNIO. XNIO only offers servers on sockets it binds itself, so this builds the same
+ * pair {@code NioXnioWorker.createTcpConnectionServer} builds, through its package-private constructors. The
+ * XNIO version is pinned in the parent pom and {@code XnioInternalsTest} fails loudly if these shapes change.
+ */
+public final class AdoptedTcpServer {
+
+    private static final String NIO = "org.xnio.nio.";
+    private static final Constructor<?> TCP_SERVER;
+    private static final Constructor<?> QUEUED_SERVER;
+
+    static {
+        try {
+            Class<?> worker = Class.forName(NIO + "NioXnioWorker");
+            Class<?> tcpServer = Class.forName(NIO + "NioTcpServer");
+            TCP_SERVER = tcpServer.getDeclaredConstructor(worker, ServerSocketChannel.class, OptionMap.class, boolean.class);
+            QUEUED_SERVER = Class.forName(NIO + "QueuedNioTcpServer2").getDeclaredConstructor(tcpServer);
+            TCP_SERVER.setAccessible(true);
+            QUEUED_SERVER.setAccessible(true);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new ExceptionInInitializerError(new IllegalStateException(
+                    "this XNIO (" + org.xnio.Version.getVersionString() + ") lacks the NIO server constructors Baton adopts"
+                            + " sockets with; use the XNIO version Baton's pom pins", e));
+        }
+    }
+
+    private AdoptedTcpServer() {}
+
+    /** Starts accepting on {@code channel} through {@code worker}, handing each connection to {@code acceptListener}. */
+    @SuppressWarnings("unchecked")
+    public static AcceptingChannel<StreamConnection> serve(XnioWorker worker, ServerSocketChannel channel, OptionMap socketOptions,
+            ChannelListener<? super AcceptingChannel<StreamConnection>> acceptListener) throws IOException {
+        channel.configureBlocking(false);
+        AcceptingChannel<StreamConnection> server;
+        try {
+            // true: one accept thread queues connections to the IO threads, as XNIO's own servers do
+            Object tcpServer = TCP_SERVER.newInstance(worker, channel, socketOptions, true);
+            server = (AcceptingChannel<StreamConnection>) QUEUED_SERVER.newInstance(tcpServer);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("XNIO refused the listening socket", e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("XNIO refused the listening socket", e);
+        }
+        server.getAcceptSetter().set(acceptListener);
+        server.resumeAccepts();
+        return server;
+    }
+}

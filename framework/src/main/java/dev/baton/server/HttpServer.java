@@ -1,0 +1,160 @@
+package dev.baton.server;
+
+import io.undertow.UndertowOptions;
+import io.undertow.server.DefaultByteBufferPool;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.protocol.http.HttpOpenListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
+
+/**
+ * Undertow's HTTP/1.1 protocol on a listening socket handed in from outside, with the drain Baton needs:
+ * stop accepting, serve what is still coming on open connections with {@code Connection: close}, close
+ * connections once provably idle, cut what remains at the deadline.
+ */
+public final class HttpServer {
+
+    /** How long a connection must have been quiet before a drain closes it under its client. */
+    static final Duration IDLE_BEFORE_CLOSE = Duration.ofSeconds(1);
+    private static final long POLL_MILLIS = 20;
+
+    static {
+        // XNIO and Undertow log through jboss-logging, which would pick java.util.logging over SLF4J unless told.
+        if (System.getProperty("org.jboss.logging.provider") == null) {
+            System.setProperty("org.jboss.logging.provider", "slf4j");
+        }
+    }
+
+    private final XnioWorker worker;
+    private final AcceptingChannel<StreamConnection> server;
+    private final Traffic traffic = new Traffic();
+    private final int port;
+
+    private HttpServer(ServerSocketChannel channel, HttpHandler root, int ioThreads, int workerThreads, long maxBodySize)
+            throws IOException {
+        port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        worker = Xnio.getInstance(HttpServer.class.getClassLoader()).createWorker(OptionMap.builder()
+                .set(Options.WORKER_NAME, "baton")
+                .set(Options.WORKER_IO_THREADS, ioThreads)
+                .set(Options.WORKER_TASK_CORE_THREADS, workerThreads)
+                .set(Options.WORKER_TASK_MAX_THREADS, workerThreads)
+                .set(Options.TCP_NODELAY, true)
+                .set(Options.CORK, true)
+                .getMap());
+        try {
+            OptionMap protocol = OptionMap.builder()
+                    .set(UndertowOptions.MAX_ENTITY_SIZE, maxBodySize)
+                    .set(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+                    .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
+                    .getMap();
+            HttpOpenListener http = new HttpOpenListener(new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4), protocol);
+            http.setRootHandler(traffic.count(root));
+            OptionMap socket = OptionMap.builder()
+                    .set(Options.WORKER_IO_THREADS, worker.getIoThreadCount())
+                    .set(Options.TCP_NODELAY, true)
+                    .getMap();
+            server = AdoptedTcpServer.serve(worker, channel, socket, ChannelListeners.openListenerAdapter(traffic.track(http)));
+        } catch (IOException | RuntimeException e) {
+            worker.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** Serves HTTP on {@code channel}, which must be bound and listening. */
+    public static HttpServer start(ServerSocketChannel channel, HttpHandler root, int ioThreads, int workerThreads,
+            long maxBodySize) {
+        try {
+            return new HttpServer(channel, root, ioThreads, workerThreads, maxBodySize);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve " + channel, e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int exchanges() {
+        return traffic.exchanges();
+    }
+
+    public int connections() {
+        return traffic.connections();
+    }
+
+    /**
+     * Closes this process's copy of the listening socket. The socket and its accept queue live on wherever
+     * another copy is open (a new generation), so nothing queued is refused.
+     */
+    public void stopAccepting() {
+        server.suspendAccepts();
+        IoUtils.safeClose(server);
+        traffic.startDraining();
+        awaitAcceptedConnections();
+    }
+
+    /** What a drain left behind. */
+    public record DrainReport(long millis, int cut) {}
+
+    /** Stops accepting, lets open connections finish until {@code timeout}, then cuts what remains and stops. */
+    public DrainReport drain(Duration timeout) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        if (!traffic.draining()) {
+            stopAccepting();
+        }
+        int cut = 0;
+        while (traffic.connections() > 0) {
+            if (System.nanoTime() >= deadline) {
+                cut = traffic.closeAll();
+                break;
+            }
+            traffic.closeIdle(IDLE_BEFORE_CLOSE.toNanos());
+            sleep(POLL_MILLIS);
+        }
+        worker.shutdown();
+        try {
+            worker.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new DrainReport(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), cut);
+    }
+
+    // A connection the accept thread took just before the close is still on its way to an IO thread's queue;
+    // a task queued behind it on every IO thread runs after it is registered, so the drain sees it.
+    private void awaitAcceptedConnections() {
+        sleep(POLL_MILLIS);
+        int threads = worker.getIoThreadCount();
+        CountDownLatch passed = new CountDownLatch(threads);
+        for (int i = 0; i < threads; i++) {
+            worker.getIoThread(i).execute(passed::countDown);
+        }
+        try {
+            passed.await(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
