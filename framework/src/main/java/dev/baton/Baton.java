@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A Baton app: register routes, then {@link #start()}.
@@ -50,6 +51,47 @@ public final class Baton implements Routes {
     public Baton route(String method, String pattern, Handler handler) {
         requireNotStarted();
         router.add(method, pattern, handler);
+        return this;
+    }
+
+    @Override
+    public Baton get(String pattern, Handler handler) {
+        return route("GET", pattern, handler);
+    }
+
+    @Override
+    public Baton post(String pattern, Handler handler) {
+        return route("POST", pattern, handler);
+    }
+
+    @Override
+    public Baton put(String pattern, Handler handler) {
+        return route("PUT", pattern, handler);
+    }
+
+    @Override
+    public Baton patch(String pattern, Handler handler) {
+        return route("PATCH", pattern, handler);
+    }
+
+    @Override
+    public Baton delete(String pattern, Handler handler) {
+        return route("DELETE", pattern, handler);
+    }
+
+    @Override
+    public Baton head(String pattern, Handler handler) {
+        return route("HEAD", pattern, handler);
+    }
+
+    @Override
+    public Baton options(String pattern, Handler handler) {
+        return route("OPTIONS", pattern, handler);
+    }
+
+    @Override
+    public Baton path(String prefix, Consumer<Routes> group) {
+        Routes.super.path(prefix, group);
         return this;
     }
 

@@ -28,9 +28,6 @@ final class ExceptionMapper {
             }
         }
         if (e instanceof HttpException http) {
-            if (http.status() == 413) {
-                ctx.exchange().setPersistent(false); // the unread rest of the body cannot be skipped cheaply
-            }
             ctx.status(http.status()).text(http.getMessage());
         } else {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);

@@ -37,8 +37,8 @@ final class RequestPipeline implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         if (exchange.getRequestContentLength() > maxBodySize) {
-            // Refused before a byte of it is read; the rest of the body is never read, so the connection ends.
-            exchange.setPersistent(false);
+            // Refused before a byte of it is read. Undertow then discards the body to keep the connection, or
+            // closes it when the body is beyond even what it is willing to discard (HttpServer).
             exchange.setStatusCode(413);
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
             exchange.getResponseSender().send("request body is larger than " + maxBodySize + " bytes");

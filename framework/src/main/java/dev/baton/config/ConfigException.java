@@ -2,10 +2,13 @@ package dev.baton.config;
 
 /** A setting that is unknown or has a value Baton cannot use; the message is a single line, fit for a log. */
 public final class ConfigException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final String key;
 
     public ConfigException(String key, String message) {
-        super(oneLine(message));
+        // No stack trace: uncaught in main, the JVM then prints just this one line, which is all the user needs.
+        super(oneLine(message), null, false, false);
         this.key = key;
     }
 

@@ -52,6 +52,8 @@ public final class Lifecycle {
      * answers SIGUSR2, SIGTERM and SIGINT. Without, it is an app embedded in a larger process (e.g. a test).
      */
     public static Lifecycle start(BatonConfig config, HttpHandler root, List<Runnable> drainCallbacks) {
+        // A process reports its whole start-up, JVM included; an embedded app the part that is its own.
+        Instant since = config.signals() ? ProcessHandle.current().info().startInstant().orElse(Instant.now()) : Instant.now();
         long pid = ProcessHandle.current().pid();
         Map<String, String> env = System.getenv();
         Optional<Handoff> handoff = Optional.empty();
@@ -74,11 +76,11 @@ public final class Lifecycle {
                 config.maxBodySize());
         Lifecycle lifecycle = new Lifecycle(config, listener, server, generation, pid, drainCallbacks,
                 config.signals() ? SystemdNotify.fromEnvironment(env) : Optional.empty());
-        lifecycle.ready(handoff);
+        lifecycle.ready(handoff, since);
         return lifecycle;
     }
 
-    private void ready(Optional<Handoff> handoff) {
+    private void ready(Optional<Handoff> handoff, Instant since) {
         if (handoff.isPresent() && !confirmedByParent(handoff.get())) {
             events.error("parent pid {} did not confirm the hand-off; exiting", handoff.get().parentPid());
             System.exit(1);
@@ -86,7 +88,7 @@ public final class Lifecycle {
         InetSocketAddress address = (InetSocketAddress) localAddress();
         String host = address.getAddress().isAnyLocalAddress() ? "0.0.0.0" : address.getHostString();
         events.info("listening on {}:{} ({}) in {} ms", host, address.getPort(), listener.source(),
-                Duration.between(ProcessHandle.current().info().startInstant().orElse(Instant.now()), Instant.now()).toMillis());
+                Duration.between(since, Instant.now()).toMillis());
         if (!config.signals()) {
             return;
         }

@@ -30,6 +30,11 @@ public final class HttpServer {
     /** How long a connection must have been quiet before a drain closes it under its client. */
     static final Duration IDLE_BEFORE_CLOSE = Duration.ofSeconds(1);
     private static final long POLL_MILLIS = 20;
+    /**
+     * How much of a refused (413) body Undertow reads and throws away so that the client still reads the 413
+     * and keeps its connection; past this Undertow closes the connection instead.
+     */
+    private static final long DISCARDABLE_BODY = 1024 * 1024;
 
     static {
         // XNIO and Undertow log through jboss-logging, which would pick java.util.logging over SLF4J unless told.
@@ -56,7 +61,7 @@ public final class HttpServer {
                 .getMap());
         try {
             OptionMap protocol = OptionMap.builder()
-                    .set(UndertowOptions.MAX_ENTITY_SIZE, maxBodySize)
+                    .set(UndertowOptions.MAX_ENTITY_SIZE, maxBodySize + DISCARDABLE_BODY)
                     .set(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                     .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                     .getMap();

@@ -9,7 +9,6 @@ import dev.baton.routing.RouteMatch.Kind;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -38,317 +37,225 @@ class RouterTest {
         assertEquals(Set.of(), match.allowedMethods());
     }
 
-    @Nested
-    class Matching {
-
-        @Test
-        void rootAndStaticSegments() {
-            router.add("GET", "/", "root");
-            router.add("GET", "/users", "users");
-            router.add("GET", "/users/active/today", "today");
-            assertFound("GET", "/", "root");
-            assertFound("GET", "/users", "users");
-            assertFound("GET", "/users/active/today", "today");
-            assertNotFound("GET", "/users/active");
-            assertNotFound("GET", "/nope");
-        }
-
-        @Test
-        void emptyTreeFindsNothing() {
-            assertNotFound("GET", "/");
-            assertNotFound("GET", "/x");
-        }
-
-        @Test
-        void paramMatchesExactlyOneNonEmptySegment() {
-            router.add("GET", "/users/{id}", "user");
-            assertFound("GET", "/users/42", "user", Map.of("id", "42"));
-            assertNotFound("GET", "/users");
-            assertNotFound("GET", "/users/");
-            assertNotFound("GET", "/users/42/more");
-        }
-
-        @Test
-        void paramsAreStoredPerRoute() {
-            router.add("GET", "/users/{id}", "user");
-            router.add("GET", "/users/{userId}/posts", "posts");
-            router.add("DELETE", "/users/{uid}", "delete");
-            router.add("GET", "/users/{userId}/posts/{postId}", "post");
-            assertFound("GET", "/users/7", "user", Map.of("id", "7"));
-            assertFound("DELETE", "/users/7", "delete", Map.of("uid", "7"));
-            assertFound("GET", "/users/7/posts", "posts", Map.of("userId", "7"));
-            assertFound("GET", "/users/7/posts/9", "post", Map.of("userId", "7", "postId", "9"));
-            assertEquals(List.of("userId", "postId"),
-                    List.copyOf(router.find("GET", "/users/7/posts/9").pathParams().keySet()));
-        }
-
-        @Test
-        void wildcardMatchesZeroOneOrManySegments() {
-            router.add("GET", "/files/{*rest}", "files");
-            assertFound("GET", "/files", "files", Map.of("rest", ""));
-            assertFound("GET", "/files/", "files", Map.of("rest", ""));
-            assertFound("GET", "/files/a.txt", "files", Map.of("rest", "a.txt"));
-            assertFound("GET", "/files/a/b/c.txt", "files", Map.of("rest", "a/b/c.txt"));
-            assertFound("GET", "/files//a///b/", "files", Map.of("rest", "a/b"));
-            assertNotFound("GET", "/filesx");
-        }
-
-        @Test
-        void wildcardAtRootCatchesEverything() {
-            router.add("GET", "/{*all}", "all");
-            assertFound("GET", "/", "all", Map.of("all", ""));
-            assertFound("GET", "/x/y", "all", Map.of("all", "x/y"));
-        }
-
-        @Test
-        void wildcardAfterParam() {
-            router.add("GET", "/repos/{owner}/{*path}", "tree");
-            assertFound("GET", "/repos/baton/src/main", "tree", Map.of("owner", "baton", "path", "src/main"));
-        }
-
-        @Test
-        void pathValuesAreNotDecodedAndMatchingIsCaseSensitive() {
-            router.add("GET", "/Users/{name}", "user");
-            assertFound("GET", "/Users/a%20b", "user", Map.of("name", "a%20b"));
-            assertFound("GET", "/Users/a b", "user", Map.of("name", "a b"));
-            assertNotFound("GET", "/users/x");
-        }
-
-        @Test
-        void trailingSlashIsIgnoredOnPatternsAndPaths() {
-            router.add("GET", "/users/", "users");
-            router.add("GET", "/teams", "teams");
-            assertFound("GET", "/users", "users");
-            assertFound("GET", "/users/", "users");
-            assertFound("GET", "/teams/", "teams");
-            assertEquals("/users/", router.find("GET", "/users").pattern(), "pattern as registered");
-        }
-
-        @Test
-        void repeatedSlashesAreOneSeparator() {
-            router.add("GET", "/users/{id}/posts", "posts");
-            router.add("GET", "/", "root");
-            assertFound("GET", "//users///5//posts", "posts", Map.of("id", "5"));
-            assertFound("GET", "//", "root");
-        }
-
-        @Test
-        void resultCollectionsAreUnmodifiable() {
-            router.add("GET", "/users/{id}", "user");
-            RouteMatch<String> match = router.find("GET", "/users/1");
-            assertThrows(UnsupportedOperationException.class, () -> match.pathParams().put("x", "y"));
-            assertThrows(UnsupportedOperationException.class, () -> match.allowedMethods().add("PUT"));
-        }
+    /** Allowed methods in iteration order, which must be sorted. */
+    private List<String> allowed(String method, String path) {
+        return List.copyOf(router.find(method, path).allowedMethods());
     }
 
-    @Nested
-    class Precedence {
-
-        @Test
-        void staticBeatsParamBeatsWildcard() {
-            router.add("GET", "/a/{*rest}", "wildcard");
-            router.add("GET", "/a/{x}", "param");
-            router.add("GET", "/a/b", "static");
-            assertFound("GET", "/a/b", "static");
-            assertFound("GET", "/a/c", "param", Map.of("x", "c"));
-            assertFound("GET", "/a/c/d", "wildcard", Map.of("rest", "c/d"));
-            assertFound("GET", "/a", "wildcard", Map.of("rest", ""));
-        }
-
-        @Test
-        void exactEndBeatsEmptyWildcard() {
-            router.add("GET", "/files/{*rest}", "wildcard");
-            router.add("GET", "/files", "list");
-            assertFound("GET", "/files", "list");
-        }
-
-        @Test
-        void backtracksFromStaticToParam() {
-            router.add("GET", "/a/b/c", "static");
-            router.add("GET", "/a/{x}/d", "param");
-            assertFound("GET", "/a/b/c", "static");
-            assertFound("GET", "/a/b/d", "param", Map.of("x", "b"));
-        }
-
-        @Test
-        void backtracksToWildcard() {
-            router.add("GET", "/a/b/c", "static");
-            router.add("GET", "/a/{x}/d", "param");
-            router.add("GET", "/a/{*rest}", "wildcard");
-            assertFound("GET", "/a/b/e", "wildcard", Map.of("rest", "b/e"));
-        }
-
-        @Test
-        void firstMatchingRouteWithTheMethodWins() {
-            router.add("GET", "/users/me", "me");
-            router.add("DELETE", "/users/{id}", "delete");
-            assertFound("GET", "/users/me", "me");
-            assertFound("DELETE", "/users/me", "delete", Map.of("id", "me"));
-            assertEquals("/users/{id}", router.find("DELETE", "/users/me").pattern());
-        }
-
-        @Test
-        void methodSkipsToWildcard() {
-            router.add("GET", "/a/{x}", "param");
-            router.add("POST", "/a/{*rest}", "upload");
-            assertFound("POST", "/a/b", "upload", Map.of("rest", "b"));
-        }
+    @Test
+    void rootAndStaticSegments() {
+        assertNotFound("GET", "/");
+        router.add("GET", "/", "root");
+        router.add("GET", "/users", "users");
+        router.add("GET", "/users/active/today", "today");
+        assertFound("GET", "/", "root");
+        assertFound("GET", "/users", "users");
+        assertFound("GET", "/users/active/today", "today");
+        assertNotFound("GET", "/users/active");
+        assertNotFound("GET", "/nope");
     }
 
-    @Nested
-    class Methods {
-
-        @Test
-        void headFallsBackToGet() {
-            router.add("GET", "/users/{id}", "get");
-            assertFound("HEAD", "/users/1", "get", Map.of("id", "1"));
-        }
-
-        @Test
-        void explicitHeadBeatsGet() {
-            router.add("GET", "/users/{id}", "get");
-            router.add("HEAD", "/users/{id}", "head");
-            assertFound("HEAD", "/users/1", "head", Map.of("id", "1"));
-        }
-
-        @Test
-        void anyMatchingHeadBeatsGetFallback() {
-            router.add("GET", "/users/me", "getMe");
-            router.add("HEAD", "/users/{id}", "head");
-            assertFound("HEAD", "/users/me", "head", Map.of("id", "me"));
-        }
-
-        @Test
-        void getFallbackFollowsPrecedence() {
-            router.add("GET", "/users/{id}", "get");
-            router.add("GET", "/users/me", "getMe");
-            assertFound("HEAD", "/users/me", "getMe");
-        }
-
-        @Test
-        void getIsNotAnsweredByHead() {
-            router.add("HEAD", "/ping", "head");
-            RouteMatch<String> match = router.find("GET", "/ping");
-            assertEquals(Kind.METHOD_NOT_ALLOWED, match.kind());
-            assertEquals(List.of("HEAD", "OPTIONS"), List.copyOf(match.allowedMethods()));
-        }
-
-        @Test
-        void methodNotAllowedListsTheUnionOfMatchingPatterns() {
-            router.add("GET", "/users/me", "me");
-            router.add("DELETE", "/users/{id}", "delete");
-            router.add("PUT", "/users/{*rest}", "put");
-            router.add("POST", "/users", "create");
-            RouteMatch<String> match = router.find("PATCH", "/users/me");
-            assertEquals(Kind.METHOD_NOT_ALLOWED, match.kind());
-            assertNull(match.handler());
-            assertNull(match.pattern());
-            assertEquals(Map.of(), match.pathParams());
-            assertEquals(List.of("DELETE", "GET", "HEAD", "OPTIONS", "PUT"), List.copyOf(match.allowedMethods()));
-        }
-
-        @Test
-        void allowedMethodsAlwaysHasOptionsAndHeadOnlyWithGet() {
-            router.add("POST", "/jobs", "create");
-            RouteMatch<String> match = router.find("GET", "/jobs");
-            assertEquals(Kind.METHOD_NOT_ALLOWED, match.kind());
-            assertEquals(List.of("OPTIONS", "POST"), List.copyOf(match.allowedMethods()));
-        }
-
-        @Test
-        void foundCarriesAllowedMethodsForOptions() {
-            router.add("GET", "/users/me", "me");
-            router.add("DELETE", "/users/{id}", "delete");
-            assertEquals(List.of("DELETE", "GET", "HEAD", "OPTIONS"),
-                    List.copyOf(router.find("GET", "/users/me").allowedMethods()));
-            assertEquals(List.of("DELETE", "OPTIONS"),
-                    List.copyOf(router.find("DELETE", "/users/7").allowedMethods()));
-        }
-
-        @Test
-        void explicitOptionsRouteIsFound() {
-            router.add("OPTIONS", "/{*all}", "cors");
-            router.add("GET", "/a", "a");
-            assertFound("OPTIONS", "/a", "cors", Map.of("all", "a"));
-        }
-
-        @Test
-        void methodsAreCaseSensitive() {
-            router.add("GET", "/a", "a");
-            assertEquals(Kind.METHOD_NOT_ALLOWED, router.find("get", "/a").kind());
-        }
+    @Test
+    void paramMatchesExactlyOneNonEmptySegment() {
+        router.add("GET", "/users/{id}", "user");
+        assertFound("GET", "/users/42", "user", Map.of("id", "42"));
+        assertNotFound("GET", "/users");
+        assertNotFound("GET", "/users/");
+        assertNotFound("GET", "/users/42/more");
+        RouteMatch<String> match = router.find("GET", "/users/1");
+        assertThrows(UnsupportedOperationException.class, () -> match.pathParams().put("x", "y"));
+        assertThrows(UnsupportedOperationException.class, () -> match.allowedMethods().add("PUT"));
     }
 
-    @Nested
-    class Registration {
+    @Test
+    void paramsAreStoredPerRoute() {
+        router.add("GET", "/users/{id}", "user");
+        router.add("GET", "/users/{userId}/posts", "posts");
+        router.add("DELETE", "/users/{uid}", "delete");
+        router.add("GET", "/users/{userId}/posts/{postId}", "post");
+        assertFound("GET", "/users/7", "user", Map.of("id", "7"));
+        assertFound("DELETE", "/users/7", "delete", Map.of("uid", "7"));
+        assertFound("GET", "/users/7/posts", "posts", Map.of("userId", "7"));
+        assertFound("GET", "/users/7/posts/9", "post", Map.of("userId", "7", "postId", "9"));
+        assertEquals(List.of("userId", "postId"),
+                List.copyOf(router.find("GET", "/users/7/posts/9").pathParams().keySet()));
+    }
 
-        @Test
-        void duplicateShapeNamesBothPatterns() {
-            router.add("GET", "/users/{id}", "a");
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> router.add("GET", "/users/{uid}", "b"));
-            assertEquals("duplicate route: GET /users/{uid} conflicts with GET /users/{id}", e.getMessage());
-        }
+    @Test
+    void wildcardMatchesZeroOneOrManySegments() {
+        router.add("GET", "/files/{*rest}", "files");
+        assertFound("GET", "/files", "files", Map.of("rest", ""));
+        assertFound("GET", "/files/", "files", Map.of("rest", ""));
+        assertFound("GET", "/files/a.txt", "files", Map.of("rest", "a.txt"));
+        assertFound("GET", "/files/a/b/c.txt", "files", Map.of("rest", "a/b/c.txt"));
+        assertFound("GET", "/files//a///b/", "files", Map.of("rest", "a/b"));
+        assertNotFound("GET", "/filesx");
+    }
 
-        @Test
-        void trailingSlashMakesNoNewShape() {
-            router.add("GET", "/x/", "a");
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> router.add("GET", "/x", "b"));
-            assertEquals("duplicate route: GET /x conflicts with GET /x/", e.getMessage());
-        }
+    @Test
+    void wildcardAtRootAndAfterParam() {
+        router.add("GET", "/{*all}", "all");
+        router.add("GET", "/repos/{owner}/{*path}", "tree");
+        assertFound("GET", "/", "all", Map.of("all", ""));
+        assertFound("GET", "/x/y", "all", Map.of("all", "x/y"));
+        assertFound("GET", "/repos/baton/src/main", "tree", Map.of("owner", "baton", "path", "src/main"));
+    }
 
-        @Test
-        void duplicateWildcardShape() {
-            router.add("GET", "/f/{*a}", "a");
-            assertThrows(IllegalStateException.class, () -> router.add("GET", "/f/{*b}/", "b"));
-        }
+    @Test
+    void caseSensitiveAndNotDecoded() {
+        router.add("GET", "/Users/{name}", "user");
+        assertFound("GET", "/Users/a%20b", "user", Map.of("name", "a%20b"));
+        assertFound("GET", "/Users/a b", "user", Map.of("name", "a b"));
+        assertNotFound("GET", "/users/x");
+        assertEquals(Kind.METHOD_NOT_ALLOWED, router.find("get", "/Users/x").kind());
+    }
 
-        @Test
-        void sameShapeWithAnotherMethodIsFine() {
-            router.add("GET", "/users/{id}", "get");
-            router.add("PUT", "/users/{uid}", "put");
-            assertFound("PUT", "/users/3", "put", Map.of("uid", "3"));
-        }
+    @Test
+    void trailingAndRepeatedSlashesAreIgnored() {
+        router.add("GET", "/users/", "users");
+        router.add("GET", "/teams/{id}/posts", "posts");
+        assertFound("GET", "/users", "users");
+        assertFound("GET", "/users/", "users");
+        assertFound("GET", "/teams/5/posts/", "posts", Map.of("id", "5"));
+        assertFound("GET", "//teams///5//posts", "posts", Map.of("id", "5"));
+        assertEquals("/users/", router.find("GET", "/users").pattern(), "pattern as registered");
+        router.add("GET", "/", "root");
+        assertFound("GET", "//", "root");
+    }
 
-        @Test
-        void differentShapesCoexist() {
-            router.add("GET", "/a/{x}", "param");
-            router.add("GET", "/a/{*x}", "wildcard");
-            router.add("GET", "/a/x", "static");
-            assertFound("GET", "/a/x", "static");
-        }
+    @Test
+    void staticBeatsParamBeatsWildcard() {
+        router.add("GET", "/a/{*rest}", "wildcard");
+        router.add("GET", "/a/{x}", "param");
+        router.add("GET", "/a/b", "static");
+        assertFound("GET", "/a/b", "static");
+        assertFound("GET", "/a/c", "param", Map.of("x", "c"));
+        assertFound("GET", "/a/c/d", "wildcard", Map.of("rest", "c/d"));
+        assertFound("GET", "/a", "wildcard", Map.of("rest", ""));
+        router.add("GET", "/a", "exact");
+        assertFound("GET", "/a", "exact");
+    }
 
-        @ParameterizedTest
-        @CsvSource(delimiter = '|', value = {
-            "users              | must start with \"/\"",
-            "''                 | must start with \"/\"",
-            "/a/{}              | empty parameter name",
-            "/a/{*}             | empty parameter name",
-            "/{*rest}/b         | wildcard {*rest} must be the last segment",
-            "/a{b}              | segment \"a{b}\" mixes text and braces",
-            "/{b}c              | segment \"{b}c\" mixes text and braces",
-            "/{a}{b}            | segment \"{a}{b}\" mixes text and braces",
-            "/a/{b              | segment \"{b\" mixes text and braces",
-            "/a/b}              | segment \"b}\" mixes text and braces",
-            "/{id}/x/{id}       | parameter name \"id\" is used twice",
-            "/{id}/{*id}        | parameter name \"id\" is used twice",
-            "/{1x}              | parameter name \"1x\" is not a Java-like identifier",
-            "/{a-b}             | parameter name \"a-b\" is not a Java-like identifier",
-            "/a//b              | empty segment",
-        })
-        void invalidPatternsAreRejected(String pattern, String problem) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> router.add("GET", pattern, "h"));
-            assertTrue(e.getMessage().startsWith("invalid route pattern \"" + pattern + "\": "), e.getMessage());
-            assertTrue(e.getMessage().contains(problem), e.getMessage());
-        }
+    @Test
+    void backtracksToParamThenWildcard() {
+        router.add("GET", "/a/b/c", "static");
+        router.add("GET", "/a/{x}/d", "param");
+        assertFound("GET", "/a/b/c", "static");
+        assertFound("GET", "/a/b/d", "param", Map.of("x", "b"));
+        assertNotFound("GET", "/a/b/e");
+        router.add("GET", "/a/{*rest}", "wildcard");
+        assertFound("GET", "/a/b/e", "wildcard", Map.of("rest", "b/e"));
+    }
 
-        @Test
-        void nullArgumentsAreRejected() {
-            assertThrows(NullPointerException.class, () -> router.add(null, "/", "h"));
-            assertThrows(NullPointerException.class, () -> router.add("GET", null, "h"));
-            assertThrows(NullPointerException.class, () -> router.add("GET", "/", null));
-        }
+    @Test
+    void firstMatchingRouteWithTheMethodWins() {
+        router.add("GET", "/users/me", "me");
+        router.add("DELETE", "/users/{id}", "delete");
+        router.add("POST", "/users/{*rest}", "upload");
+        assertFound("GET", "/users/me", "me");
+        assertFound("DELETE", "/users/me", "delete", Map.of("id", "me"));
+        assertEquals("/users/{id}", router.find("DELETE", "/users/me").pattern());
+        assertFound("POST", "/users/me", "upload", Map.of("rest", "me"));
+    }
+
+    @Test
+    void headFallsBackToGetUnlessAHeadRouteMatches() {
+        router.add("GET", "/users/{id}", "get");
+        assertFound("HEAD", "/users/1", "get", Map.of("id", "1"));
+        router.add("HEAD", "/users/{id}", "head");
+        assertFound("HEAD", "/users/1", "head", Map.of("id", "1"));
+        router.add("GET", "/users/me", "getMe");
+        assertFound("HEAD", "/users/me", "head", Map.of("id", "me"));
+    }
+
+    @Test
+    void getFallbackFollowsPrecedence() {
+        router.add("GET", "/users/{id}", "get");
+        router.add("GET", "/users/me", "getMe");
+        assertFound("HEAD", "/users/me", "getMe");
+    }
+
+    @Test
+    void methodNotAllowedListsTheUnionOfMatchingPatterns() {
+        router.add("GET", "/users/me", "me");
+        router.add("DELETE", "/users/{id}", "delete");
+        router.add("PUT", "/users/{*rest}", "put");
+        router.add("POST", "/users", "create");
+        RouteMatch<String> match = router.find("PATCH", "/users/me");
+        assertEquals(Kind.METHOD_NOT_ALLOWED, match.kind());
+        assertNull(match.handler());
+        assertNull(match.pattern());
+        assertEquals(Map.of(), match.pathParams());
+        assertEquals(List.of("DELETE", "GET", "HEAD", "OPTIONS", "PUT"), allowed("PATCH", "/users/me"));
+    }
+
+    @Test
+    void allowedHasOptionsAlwaysAndHeadOnlyWithGet() {
+        router.add("POST", "/jobs", "create");
+        router.add("HEAD", "/ping", "head");
+        assertEquals(Kind.METHOD_NOT_ALLOWED, router.find("GET", "/jobs").kind());
+        assertEquals(List.of("OPTIONS", "POST"), allowed("GET", "/jobs"));
+        assertEquals(Kind.METHOD_NOT_ALLOWED, router.find("GET", "/ping").kind(), "HEAD never answers GET");
+        assertEquals(List.of("HEAD", "OPTIONS"), allowed("GET", "/ping"));
+    }
+
+    @Test
+    void foundCarriesAllowedMethodsForOptions() {
+        router.add("GET", "/users/me", "me");
+        router.add("DELETE", "/users/{id}", "delete");
+        assertEquals(List.of("DELETE", "GET", "HEAD", "OPTIONS"), allowed("GET", "/users/me"));
+        assertEquals(List.of("DELETE", "OPTIONS"), allowed("DELETE", "/users/7"));
+        router.add("OPTIONS", "/{*all}", "cors");
+        assertFound("OPTIONS", "/users/7", "cors", Map.of("all", "users/7"));
+    }
+
+    @Test
+    void duplicateShapeNamesBothPatterns() {
+        router.add("GET", "/users/{id}", "a");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> router.add("GET", "/users/{uid}", "b"));
+        assertEquals("duplicate route: GET /users/{uid} conflicts with GET /users/{id}", e.getMessage());
+    }
+
+    @Test
+    void trailingSlashOrWildcardNameMakesNoNewShape() {
+        router.add("GET", "/x/", "a");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> router.add("GET", "/x", "b"));
+        assertEquals("duplicate route: GET /x conflicts with GET /x/", e.getMessage());
+        router.add("GET", "/f/{*a}", "a");
+        assertThrows(IllegalStateException.class, () -> router.add("GET", "/f/{*b}/", "b"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "users              | must start with \"/\"",
+        "''                 | must start with \"/\"",
+        "/a/{}              | empty parameter name",
+        "/a/{*}             | empty parameter name",
+        "/{*rest}/b         | wildcard {*rest} must be the last segment",
+        "/a{b}              | segment \"a{b}\" mixes text and braces",
+        "/{b}c              | segment \"{b}c\" mixes text and braces",
+        "/{a}{b}            | segment \"{a}{b}\" mixes text and braces",
+        "/a/{b              | segment \"{b\" mixes text and braces",
+        "/a/b}              | segment \"b}\" mixes text and braces",
+        "/{id}/x/{id}       | parameter name \"id\" is used twice",
+        "/{id}/{*id}        | parameter name \"id\" is used twice",
+        "/{1x}              | parameter name \"1x\" is not a Java-like identifier",
+        "/{a-b}             | parameter name \"a-b\" is not a Java-like identifier",
+        "/a//b              | empty segment",
+    })
+    void invalidPatternsAreRejected(String pattern, String problem) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> router.add("GET", pattern, "h"));
+        assertTrue(e.getMessage().startsWith("invalid route pattern \"" + pattern + "\": "), e.getMessage());
+        assertTrue(e.getMessage().contains(problem), e.getMessage());
+    }
+
+    @Test
+    void nullArgumentsAreRejected() {
+        assertThrows(NullPointerException.class, () -> router.add(null, "/", "h"));
+        assertThrows(NullPointerException.class, () -> router.add("GET", null, "h"));
+        assertThrows(NullPointerException.class, () -> router.add("GET", "/", null));
     }
 
     @Test
