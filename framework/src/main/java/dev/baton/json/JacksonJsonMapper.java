@@ -10,17 +10,29 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The default {@link JsonMapper}: Jackson, with java.time support and dates written as ISO-8601 text. */
+/**
+ * The default {@link JsonMapper}: Jackson, with java.time support and dates written as ISO-8601 text. The
+ * default mapper is built on first use: Jackson loads some 500 classes, which an app without JSON routes (and
+ * every app's start-up, which an upgrade waits for) should not pay for.
+ */
 public final class JacksonJsonMapper implements JsonMapper {
 
-    private final ObjectMapper mapper;
+    private static final class Default {
+        static final ObjectMapper MAPPER = defaults().build();
+    }
+
+    private final ObjectMapper custom;
 
     public JacksonJsonMapper() {
-        this(defaults().build());
+        this.custom = null;
     }
 
     public JacksonJsonMapper(ObjectMapper mapper) {
-        this.mapper = mapper;
+        this.custom = mapper;
+    }
+
+    private ObjectMapper mapper() {
+        return custom != null ? custom : Default.MAPPER;
     }
 
     /** Baton's defaults, to start a customised mapper from. */
@@ -35,7 +47,7 @@ public final class JacksonJsonMapper implements JsonMapper {
     @Override
     public byte[] write(Object value) {
         try {
-            return mapper.writeValueAsBytes(value);
+            return mapper().writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + value.getClass().getName() + " as JSON", e);
         }
@@ -44,7 +56,7 @@ public final class JacksonJsonMapper implements JsonMapper {
     @Override
     public <T> T read(byte[] json, Class<T> type) {
         try {
-            T value = mapper.readValue(json, type);
+            T value = mapper().readValue(json, type);
             if (value == null) {
                 throw new MalformedJsonException("expected a JSON value, got null or nothing");
             }

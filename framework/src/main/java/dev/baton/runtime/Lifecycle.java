@@ -4,6 +4,7 @@ import dev.baton.config.BatonConfig;
 import dev.baton.server.HttpServer;
 import io.undertow.server.HttpHandler;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +54,8 @@ public final class Lifecycle {
      */
     public static Lifecycle start(BatonConfig config, HttpHandler root, List<Runnable> drainCallbacks) {
         // A process reports its whole start-up, JVM included; an embedded app the part that is its own.
-        Instant since = config.signals() ? ProcessHandle.current().info().startInstant().orElse(Instant.now()) : Instant.now();
+        // (RuntimeMXBean: ProcessHandle's start instant is only as precise as the kernel's clock ticks.)
+        Instant since = config.signals() ? Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()) : Instant.now();
         long pid = ProcessHandle.current().pid();
         Map<String, String> env = System.getenv();
         Optional<Handoff> handoff = Optional.empty();

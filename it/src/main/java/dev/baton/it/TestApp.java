@@ -1,0 +1,41 @@
+package dev.baton.it;
+
+import dev.baton.Baton;
+
+/** The app the integration tests deploy and upgrade: says who answered, and can be slow on request. */
+public final class TestApp {
+
+    private TestApp() {}
+
+    public static void main(String[] args) {
+        Baton app = Baton.create();
+        long pid = ProcessHandle.current().pid();
+        app.get("/", ctx -> ctx.text("gen " + app.generation() + " pid " + pid));
+        app.get("/slow", ctx -> {
+            Thread.sleep(Long.parseLong(ctx.queryParam("ms")));
+            ctx.text("slow done by pid " + pid);
+        });
+        app.start();
+    }
+
+    /** A broken release: its main fails before the app starts. */
+    public static final class MainThrows {
+        public static void main(String[] args) {
+            throw new IllegalStateException("broken on purpose");
+        }
+    }
+
+    /** A broken release: its main forgets to start the app, so the JVM just ends. */
+    public static final class MainReturns {
+        public static void main(String[] args) {
+            System.out.println("MainReturns: not starting anything");
+        }
+    }
+
+    /** A broken release: its start-up never finishes. */
+    public static final class NeverReady {
+        public static void main(String[] args) throws InterruptedException {
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+}
