@@ -1,6 +1,7 @@
 package dev.baton.runtime;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,21 @@ final class Deploy {
             return main == null || main.isBlank() ? "its manifest has no Main-Class" : null;
         } catch (IOException e) {
             return "not a jar (" + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Whether the deploy path is the very file this JVM runs from, rewritten since the JVM started. A JVM reads
+     * classes from its jar lazily, so such a rewrite (cp over it) breaks the running generation, while a rename
+     * over the deploy path (mv) leaves the running one its own file.
+     */
+    boolean overwrittenInPlace() {
+        try {
+            Path running = Path.of(System.getProperty("java.class.path"));
+            return Files.isSameFile(running, jar) && Files.getLastModifiedTime(jar).toMillis()
+                    > ManagementFactory.getRuntimeMXBean().getStartTime();
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

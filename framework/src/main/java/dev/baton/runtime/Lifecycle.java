@@ -104,6 +104,21 @@ public final class Lifecycle {
         }
         notifySystemd(generation > 1 ? "MAINPID=" + pid + "\nREADY=1" : "READY=1");
         events.info("ready");
+        Thread warmUp = new Thread(Lifecycle::loadUpgradePath, "baton-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
+    /**
+     * Loads, ahead of any signal, what an upgrade, a rollback and a drain need. A deploy that overwrites the
+     * running jar in place (cp instead of mv) leaves this JVM unable to load classes from it; the machinery that
+     * must then refuse or roll back the upgrade is already in memory. It also takes jnr's start-up off the
+     * hand-off's critical path.
+     */
+    private static void loadUpgradePath() {
+        List.of(Upgrader.class, Deploy.class, ReadyChannel.class, Handoff.class, Fds.class, Listener.class,
+                HttpServer.DrainReport.class, PidFile.class, SystemdNotify.class).forEach(Class::getName);
+        Native.getppid();
     }
 
     private boolean confirmedByParent(Handoff handoff) {
@@ -157,13 +172,27 @@ public final class Lifecycle {
         return state == State.SERVING;
     }
 
-    /** The child is ready: commits to the hand-off unless a stop came first. */
-    synchronized boolean commitHandOver() {
-        if (state != State.SERVING) {
-            return false;
+    /**
+     * The child is ready: commits to the hand-off unless a stop came first, and stops accepting, so that once
+     * the child announces itself (pid file, systemd) no new connection reaches this generation.
+     */
+    boolean commitHandOver() {
+        synchronized (this) {
+            if (state != State.SERVING) {
+                return false;
+            }
+            state = State.HANDING_OVER;
         }
-        state = State.HANDING_OVER;
+        server.pauseAccepting();
         return true;
+    }
+
+    /** The ready child vanished before it heard it owns the service: this generation goes on as before. */
+    void abandonHandOver() {
+        server.resumeAccepting();
+        synchronized (this) {
+            state = State.SERVING;
+        }
     }
 
     synchronized void upgradeOver() {
@@ -190,6 +219,9 @@ public final class Lifecycle {
             drain(signal, true);
             exit();
         }, "baton-stop");
+        // Signal threads are daemons, and so would be this one: the JVM could end mid-drain once Undertow's
+        // threads are gone, before the exit status and the last log line.
+        stopper.setDaemon(false);
         stopper.start();
     }
 
@@ -214,7 +246,7 @@ public final class Lifecycle {
         if (finalStop) {
             notifySystemd("STOPPING=1");
         }
-        server.stopAccepting();
+        listener.closeKeepingOutput(server::stopAccepting);
         events.info("draining {} exchanges on {} connections ({})", server.exchanges(), server.connections(), why);
         for (Runnable callback : drainCallbacks) {
             try {

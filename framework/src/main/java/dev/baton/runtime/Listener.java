@@ -15,13 +15,13 @@ import java.util.Optional;
  * moved to 0), or a bind of its own. Every generation ends up able to hand the same socket to its child at
  * fd 0, the one fd the JDK turns back into a channel ({@link System#inheritedChannel()}).
  */
-record Listener(ServerSocketChannel channel, String source) {
+record Listener(ServerSocketChannel channel, String source, boolean fromFdZero) {
 
     private static final int SYSTEMD_FIRST_FD = 3;
 
     /** The listener a parent handed over at fd 0. */
     static Listener inherited(Handoff handoff) {
-        return new Listener(inheritedChannel(), "inherited from gen " + (handoff.generation() - 1) + " pid " + handoff.parentPid());
+        return new Listener(inheritedChannel(), "inherited from gen " + (handoff.generation() - 1) + " pid " + handoff.parentPid(), true);
     }
 
     /** systemd's listener when it activated this very process with one socket, else empty. */
@@ -35,7 +35,7 @@ record Listener(ServerSocketChannel channel, String source) {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot take systemd's socket (fd 3)", e);
         }
-        return Optional.of(new Listener(inheritedChannel(), "systemd socket activation"));
+        return Optional.of(new Listener(inheritedChannel(), "systemd socket activation", true));
     }
 
     static Listener bind(BatonConfig config) {
@@ -44,7 +44,7 @@ record Listener(ServerSocketChannel channel, String source) {
             ServerSocketChannel channel = ServerSocketChannel.open();
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             channel.bind(address, 1024);
-            return new Listener(channel, "bound");
+            return new Listener(channel, "bound", false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
@@ -55,6 +55,32 @@ record Listener(ServerSocketChannel channel, String source) {
         int fd = Fds.fdOf(channel);
         if (fd != 0) {
             Native.dup2(fd, 0);
+        }
+    }
+
+    /**
+     * Runs {@code close}, which closes this listener, keeping stdout and stderr. When a channel from
+     * {@link System#inheritedChannel()} closes, the JDK points fds 0, 1 and 2 at /dev/null (inetd's convention,
+     * where they were the connection); a generation's log would vanish mid-drain.
+     */
+    void closeKeepingOutput(Runnable close) {
+        if (!fromFdZero) {
+            close.run();
+            return;
+        }
+        try {
+            int out = Native.dup(1);
+            int err = Native.dup(2);
+            try {
+                close.run();
+            } finally {
+                Native.dup2(out, 1);
+                Native.dup2(err, 2);
+                Native.close(out);
+                Native.close(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep stdout and stderr while closing the listener", e);
         }
     }
 

@@ -57,6 +57,15 @@ public final class Native {
         }
     }
 
+    /** A new descriptor for what {@code fd} refers to. */
+    public static int dup(int fd) throws IOException {
+        int copy = posix().dup(fd);
+        if (copy < 0) {
+            throw failure("dup(" + fd + ")", posix().errno());
+        }
+        return copy;
+    }
+
     public static void close(int fd) throws IOException {
         if (posix().close(fd) < 0) {
             throw failure("close(" + fd + ")", posix().errno());

@@ -20,7 +20,9 @@ final class Upgrader {
     }
 
     static void begin(Lifecycle lifecycle) {
-        new Thread(new Upgrader(lifecycle)::run, "baton-upgrade").start();
+        Thread thread = new Thread(new Upgrader(lifecycle)::run, "baton-upgrade");
+        thread.setDaemon(false); // see Lifecycle.stopRequested: it may end in a drain and the exit
+        thread.start();
     }
 
     private void run() {
@@ -45,13 +47,19 @@ final class Upgrader {
             events.warn("upgrade refused: {}: {}", deploy.jar(), problem);
             return;
         }
+        if (deploy.overwrittenInPlace()) {
+            events.warn("{} was overwritten in place while this generation runs from it: it may fail to load classes."
+                    + " Deploy by writing the new jar beside it and renaming it over the deploy path (mv)", deploy.jar());
+        }
         events.info("upgrade requested: starting {}", deploy.jar());
         String failure;
+        Process child = null;
+        boolean committed = false;
         try (ReadyChannel ready = ReadyChannel.open()) {
             lifecycle.listener().moveToFdZero();
             Handoff handoff = new Handoff(lifecycle.generation() + 1, ProcessHandle.current().pid(), ready.socketPath(), ready.token());
             lifecycle.notifySystemd("RELOADING=1");
-            Process child = deploy.childProcess(handoff.asEnvironment()).start();
+            child = deploy.childProcess(handoff.asEnvironment()).start();
             events.info("spawned gen {} pid {}", handoff.generation(), child.pid());
             if (!lifecycle.adopt(child)) {
                 stop(child);
@@ -59,6 +67,7 @@ final class Upgrader {
             }
             failure = awaitChild(ready, child, handoff.generation());
             if (failure == null) {
+                committed = true;
                 ready.go();
                 events.info("gen {} pid {} ready after {} ms; handing over", handoff.generation(), child.pid(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
@@ -66,9 +75,15 @@ final class Upgrader {
                 lifecycle.handOver(child.pid());
                 return;
             }
-            stop(child);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // LinkageError: a jar overwritten in place under this JVM (see Deploy.overwrittenInPlace)
             failure = e.toString();
+        }
+        if (child != null) {
+            stop(child);
+        }
+        if (committed) {
+            lifecycle.abandonHandOver();
         }
         events.error("upgrade failed: {}; gen {} keeps serving", failure, lifecycle.generation());
         lifecycle.notifySystemd("READY=1");

@@ -100,6 +100,16 @@ public final class HttpServer {
         return traffic.connections();
     }
 
+    /** Stops taking connections from the listening socket for now; connections already taken are served. */
+    public void pauseAccepting() {
+        server.suspendAccepts();
+        awaitAcceptedConnections();
+    }
+
+    public void resumeAccepting() {
+        server.resumeAccepts();
+    }
+
     /**
      * Closes this process's copy of the listening socket. The socket and its accept queue live on wherever
      * another copy is open (a new generation), so nothing queued is refused.

@@ -91,7 +91,7 @@ final class Deployment implements AutoCloseable {
         signal(old, "USR2");
         long next = awaitNewPid(old, 60);
         String answer = get("/");
-        assertTrue(answer.contains("pid " + next), "new generation answers: " + answer);
+        assertTrue(answer.contains("pid " + next), "new generation answers: " + answer + "\n--- log tail:\n" + tail());
         return next;
     }
 
