@@ -11,8 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One generation of a Baton process, from the listener it starts with to the drain it ends with: takes over
@@ -290,28 +288,6 @@ public final class Lifecycle {
             return listener.channel().getLocalAddress();
         } catch (IOException e) {
             throw new IllegalStateException("the listener has no local address", e);
-        }
-    }
-
-    /** Lifecycle log lines, each carrying the generation and pid. */
-    static final class Events {
-        private static final Logger LOG = LoggerFactory.getLogger("baton");
-        private final String prefix;
-
-        Events(int generation, long pid) {
-            this.prefix = "gen=" + generation + " pid=" + pid + " ";
-        }
-
-        void info(String format, Object... args) {
-            LOG.info(prefix + format, args);
-        }
-
-        void warn(String format, Object... args) {
-            LOG.warn(prefix + format, args);
-        }
-
-        void error(String format, Object... args) {
-            LOG.error(prefix + format, args);
         }
     }
 }

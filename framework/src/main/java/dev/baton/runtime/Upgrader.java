@@ -12,7 +12,7 @@ final class Upgrader {
     private static final long TERM_GRACE_SECONDS = 5;
 
     private final Lifecycle lifecycle;
-    private final Lifecycle.Events events;
+    private final Events events;
 
     private Upgrader(Lifecycle lifecycle) {
         this.lifecycle = lifecycle;

@@ -1,0 +1,68 @@
+package dev.baton.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+
+/** An HTTP client bound to the app under test; every call returns the whole response, body as text. */
+public final class TestClient {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final int port;
+
+    TestClient(int port) {
+        this.port = port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code path} (with its query) resolved against the app, e.g. {@code http://127.0.0.1:41234/users?page=2}. */
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    public HttpResponse<String> delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE());
+    }
+
+    /** POSTs {@code json} with {@code Content-Type: application/json}. */
+    public HttpResponse<String> post(String path, String json) {
+        return send(withJson("POST", path, json));
+    }
+
+    public HttpResponse<String> put(String path, String json) {
+        return send(withJson("PUT", path, json));
+    }
+
+    public HttpResponse<String> patch(String path, String json) {
+        return send(withJson("PATCH", path, json));
+    }
+
+    /** Sends any request; start from {@code HttpRequest.newBuilder(client.uri(path))}. */
+    public HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.build(), BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private HttpRequest.Builder withJson(String method, String path, String json) {
+        return HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .method(method, BodyPublishers.ofString(json));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.baton.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.Baton;
+import dev.baton.config.BatonConfig;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class BatonTestTest {
+
+    @Test
+    void runsTheAppForTheTestThenStopsIt() throws Exception {
+        AtomicInteger port = new AtomicInteger();
+        BatonTest.run(app -> app.get("/", ctx -> ctx.text("hi")).post("/echo", ctx -> ctx.text(ctx.body())), client -> {
+            port.set(client.port());
+            assertEquals("hi", client.get("/").body());
+            assertEquals("{\"a\":1}", client.post("/echo", "{\"a\":1}").body());
+            assertEquals(405, client.delete("/").statusCode());
+        });
+        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port.get()).close(), "stopped after the test");
+    }
+
+    @Test
+    void refusesAnAppThatWouldTakeTheTestJvmsSignals() {
+        Baton app = Baton.create(BatonConfig.defaults());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BatonTest.run(app, client -> {}));
+        assertTrue(e.getMessage().contains("BatonTest.config()"), e.getMessage());
+    }
+}
