@@ -244,8 +244,8 @@ public final class Lifecycle {
         if (finalStop) {
             notifySystemd("STOPPING=1");
         }
-        listener.closeKeepingOutput(server::stopAccepting);
         events.info("draining {} exchanges on {} connections ({})", server.exchanges(), server.connections(), why);
+        listener.closeKeepingOutput(server::stopAccepting);
         for (Runnable callback : drainCallbacks) {
             try {
                 callback.run();

@@ -1,11 +1,15 @@
 package dev.baton.examples.hello;
 
 import dev.baton.Baton;
+import java.io.IOException;
+import java.util.Properties;
 
 public final class Hello {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
+        Properties build = new Properties();
+        build.load(Hello.class.getResourceAsStream("/hello.properties"));
         Baton app = Baton.create();
-        app.get("/", ctx -> ctx.text("hello from gen " + app.generation() + "\n"));
+        app.get("/", ctx -> ctx.text("hello from " + build.getProperty("version") + ", gen " + app.generation() + "\n"));
         app.start();
     }
 }
