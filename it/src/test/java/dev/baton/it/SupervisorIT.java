@@ -97,6 +97,43 @@ class SupervisorIT {
         }
     }
 
+    /**
+     * systemd socket activation: the process is exec'ed with the listener at fd 3 and LISTEN_PID naming itself.
+     * A few lines of Python play systemd's part (bind, listen, dup to fd 3, set the variables, exec).
+     */
+    @Test
+    void takesTheListenerFromSystemdSocketActivation() throws Exception {
+        try (Deployment app = new Deployment()) {
+            String systemd = String.join("\n",
+                    "import os, socket, sys",
+                    "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(128)",
+                    "print(s.getsockname()[1], flush=True)",
+                    "os.dup2(s.fileno(), 3); os.set_inheritable(3, True)",
+                    "os.environ['LISTEN_FDS'] = '1'; os.environ['LISTEN_PID'] = str(os.getpid())",
+                    "os.execv(sys.argv[1], sys.argv[1:])");
+            Process process = new ProcessBuilder("python3", "-c", systemd,
+                    java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dbaton.pidFile=" + app.pidFile, "-jar", "app.jar")
+                    .directory(app.dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(app.log.toFile())).start();
+            try {
+                app.awaitLog("(systemd socket activation)", 30);
+                int port = Integer.parseInt(Files.readAllLines(app.log).get(0).trim());
+                app.awaitLog("ready", 30);
+                assertTrue(app.logText().contains("listening on 127.0.0.1:" + port + " (systemd socket activation)"), app.tail());
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                    socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes());
+                    String answer = new String(socket.getInputStream().readAllBytes());
+                    assertTrue(answer.contains("gen 1 pid " + process.pid()), answer);
+                }
+            } finally {
+                process.destroy();
+                process.waitFor(20, TimeUnit.SECONDS);
+                process.destroyForcibly();
+            }
+        }
+    }
+
     @Test
     void staleHandOffVariablesAreIgnored() throws Exception {
         try (Deployment app = new Deployment()) {
