@@ -3,8 +3,10 @@ package dev.baton.runtime;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,12 +83,28 @@ final class Deploy {
      * over the deploy path (mv) leaves the running one its own file.
      */
     boolean overwrittenInPlace() {
-        try {
-            Path running = Path.of(System.getProperty("java.class.path"));
-            return Files.isSameFile(running, jar) && Files.getLastModifiedTime(jar).toMillis()
-                    > ManagementFactory.getRuntimeMXBean().getStartTime();
+        Path running = Path.of(System.getProperty("java.class.path")).toAbsolutePath();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                if (running.equals(readLink(fd))) {
+                    // stat through the fd: the file this JVM has open, even when the path now names another
+                    BasicFileAttributes open = Files.readAttributes(fd, BasicFileAttributes.class);
+                    Object deployed = Files.readAttributes(jar, BasicFileAttributes.class).fileKey();
+                    return open.fileKey().equals(deployed)
+                            && open.lastModifiedTime().toMillis() > ManagementFactory.getRuntimeMXBean().getStartTime();
+                }
+            }
         } catch (IOException | RuntimeException e) {
             return false;
+        }
+        return false;
+    }
+
+    private static Path readLink(Path fd) {
+        try {
+            return Files.readSymbolicLink(fd);
+        } catch (IOException closedMeanwhile) {
+            return null;
         }
     }
 

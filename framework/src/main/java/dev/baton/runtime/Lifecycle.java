@@ -193,6 +193,10 @@ public final class Lifecycle {
         }
     }
 
+    synchronized boolean stopping() {
+        return state == State.STOPPING;
+    }
+
     synchronized void upgradeOver() {
         upgrading = false;
         child = null;

@@ -85,6 +85,10 @@ final class Upgrader {
         if (committed) {
             lifecycle.abandonHandOver();
         }
+        if (lifecycle.stopping()) {
+            events.info("upgrade abandoned: this generation is stopping");
+            return;
+        }
         events.error("upgrade failed: {}; gen {} keeps serving", failure, lifecycle.generation());
         lifecycle.notifySystemd("READY=1");
     }

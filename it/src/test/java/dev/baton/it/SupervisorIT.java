@@ -135,6 +135,26 @@ class SupervisorIT {
     }
 
     @Test
+    void aStopDuringAnUpgradeTakesTheChildDownToo() throws Exception {
+        try (Deployment app = new Deployment().start()) {
+            Jars.withMainClass(Deployment.TEST_APP, app.jar, "dev.baton.it.TestApp$NeverReady");
+            long parent = app.firstProcess().pid();
+            app.signal(parent, "USR2");
+            app.awaitLog("spawned gen 2 pid ", 30);
+            java.util.regex.Matcher spawned = java.util.regex.Pattern.compile("spawned gen 2 pid (\\d+)").matcher(app.logText());
+            assertTrue(spawned.find());
+            long child = Long.parseLong(spawned.group(1));
+            app.signal(parent, "TERM");
+            assertTrue(app.firstProcess().waitFor(20, TimeUnit.SECONDS), "the parent exits");
+            assertEquals(0, app.firstProcess().exitValue());
+            app.awaitGone(child, 10);
+            assertTrue(app.logText().contains("SIGTERM: stopping the upgrade to child pid " + child), app.tail());
+            assertFalse(app.logText().contains("keeps serving"), app.tail());
+            assertFalse(app.logText().contains("overwritten in place"), "the jar was replaced by a rename: " + app.tail());
+        }
+    }
+
+    @Test
     void staleHandOffVariablesAreIgnored() throws Exception {
         try (Deployment app = new Deployment()) {
             app.start(List.of(), Map.of("BATON_HANDOFF_PARENT_PID", "1", "BATON_HANDOFF_GENERATION", "7",

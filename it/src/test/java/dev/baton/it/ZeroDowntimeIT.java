@@ -149,6 +149,16 @@ class ZeroDowntimeIT {
     }
 
     @Test
+    void aJarRewrittenInPlaceIsWarnedAbout() throws Exception {
+        try (Deployment app = new Deployment().start()) {
+            // the same bytes, written into the running jar's own file, as `cp new.jar app.jar` would
+            Files.write(app.jar, Files.readAllBytes(Deployment.TEST_APP));
+            app.upgrade();
+            assertTrue(app.logText().contains("app.jar was overwritten in place while this generation runs from it"), app.tail());
+        }
+    }
+
+    @Test
     void aNewJarOverTheDeployPathIsWhatStarts() throws Exception {
         try (Deployment app = new Deployment().start()) {
             Path release = app.dir.resolve("release-2.jar");
@@ -159,6 +169,7 @@ class ZeroDowntimeIT {
             long next = app.upgrade();
             assertTrue(app.logText().contains("starting app.jar"), "the deploy path is used as written: " + app.tail());
             assertTrue(Files.readString(Path.of("/proc/" + next + "/cmdline")).contains("app.jar"));
+            assertTrue(!app.logText().contains("overwritten in place"), "a rename is the right way: " + app.tail());
         }
     }
 }
