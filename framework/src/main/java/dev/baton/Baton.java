@@ -95,6 +95,20 @@ public final class Baton implements Routes {
         return this;
     }
 
+    /**
+     * Serves server-sent events on GET {@code pattern}. {@code onOpen} gets each client once its stream is open;
+     * it runs on a worker and may block. The stream stays open after it returns, until {@link SseClient#close()},
+     * the client leaves, or the drain deadline. An {@link #onDrain} callback is where the app tells its clients to
+     * reconnect (to the next generation, on an upgrade); a stream that opens once the drain began ends at once.
+     */
+    public Baton sse(String pattern, Consumer<SseClient> onOpen) {
+        SseRoute route = new SseRoute(onOpen);
+        get(pattern, route);
+        // Ahead of the app's callbacks: once they look for clients to send away, no stream opens here any more.
+        drainCallbacks.add(0, route::drain);
+        return this;
+    }
+
     /** Runs {@code filter} before the handler of every request, in the order added. */
     public Baton before(Handler filter) {
         requireNotStarted();

@@ -61,7 +61,7 @@ public final class Lifecycle {
         if (config.signals()) {
             StringBuilder ignored = new StringBuilder();
             handoff = env.containsKey(Handoff.PARENT_PID)
-                    ? Handoff.fromEnvironment(env, Native.getppid(), ignored) : Optional.empty();
+                    ? Handoff.fromEnvironment(env, parentPid(), ignored) : Optional.empty();
             if (ignored.length() > 0) {
                 new Events(1, pid).warn("ignoring hand-off variables: {}", ignored);
             }
@@ -78,6 +78,12 @@ public final class Lifecycle {
                 config.signals() ? SystemdNotify.fromEnvironment(env) : Optional.empty());
         lifecycle.ready(handoff, since);
         return lifecycle;
+    }
+
+    // The JDK reads the parent from /proc at the call, as getppid(2) would, without loading jnr on the
+    // child's critical path to ready.
+    private static long parentPid() {
+        return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(0L);
     }
 
     private void ready(Optional<Handoff> handoff, Instant since) {
@@ -116,7 +122,7 @@ public final class Lifecycle {
     private static void loadUpgradePath() {
         List.of(Upgrader.class, Deploy.class, ReadyChannel.class, Handoff.class, Fds.class, Listener.class,
                 HttpServer.DrainReport.class, PidFile.class, SystemdNotify.class).forEach(Class::getName);
-        Native.getppid();
+        Native.getpid(); // loads jnr-posix and jffi's native library
     }
 
     private boolean confirmedByParent(Handoff handoff) {

@@ -76,11 +76,6 @@ public final class Native {
         return posix().getpid();
     }
 
-    /** Unlike {@link ProcessHandle#parent()}, this is what the kernel says right now (1 or a subreaper once orphaned). */
-    public static long getppid() {
-        return posix().getppid();
-    }
-
     static int unixDatagramSocket() throws IOException {
         int fd = libc().socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (fd < 0) {

@@ -17,7 +17,6 @@ class NativeTest {
     @Test
     void pidsAreTheKernelsOwn() {
         assertEquals(ProcessHandle.current().pid(), Native.getpid());
-        assertEquals(ProcessHandle.current().parent().orElseThrow().pid(), Native.getppid());
     }
 
     @Test
