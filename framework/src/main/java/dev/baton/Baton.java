@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  *
  * Once started, the app upgrades itself without downtime on SIGUSR2 and drains on SIGTERM (see the runtime docs).
  */
-public final class Baton implements Routes {
+public final class Baton implements Routes<Baton> {
 
     private final BatonConfig config;
     private final Router<Handler> router = new Router<>();
@@ -51,47 +51,6 @@ public final class Baton implements Routes {
     public Baton route(String method, String pattern, Handler handler) {
         requireNotStarted();
         router.add(method, pattern, handler);
-        return this;
-    }
-
-    @Override
-    public Baton get(String pattern, Handler handler) {
-        return route("GET", pattern, handler);
-    }
-
-    @Override
-    public Baton post(String pattern, Handler handler) {
-        return route("POST", pattern, handler);
-    }
-
-    @Override
-    public Baton put(String pattern, Handler handler) {
-        return route("PUT", pattern, handler);
-    }
-
-    @Override
-    public Baton patch(String pattern, Handler handler) {
-        return route("PATCH", pattern, handler);
-    }
-
-    @Override
-    public Baton delete(String pattern, Handler handler) {
-        return route("DELETE", pattern, handler);
-    }
-
-    @Override
-    public Baton head(String pattern, Handler handler) {
-        return route("HEAD", pattern, handler);
-    }
-
-    @Override
-    public Baton options(String pattern, Handler handler) {
-        return route("OPTIONS", pattern, handler);
-    }
-
-    @Override
-    public Baton path(String prefix, Consumer<Routes> group) {
-        Routes.super.path(prefix, group);
         return this;
     }
 
@@ -153,7 +112,9 @@ public final class Baton implements Routes {
         JsonMapper mapper = json != null ? json : new JacksonJsonMapper();
         RequestPipeline pipeline = new RequestPipeline(router, before, after, new ExceptionMapper(exceptionHandlers),
                 mapper, config.maxBodySize());
-        lifecycle = Lifecycle.start(config, pipeline, drainCallbacks);
+        // Known before the first request: handlers may ask for the generation while the hand-off is still on.
+        lifecycle = Lifecycle.open(config);
+        lifecycle.serve(pipeline, drainCallbacks);
         return this;
     }
 

@@ -106,6 +106,7 @@ class BatonHttpTest {
 
     @Test
     void pathParamsWildcardsAndPrecedence() throws Exception {
+        // tag::patterns[]
         start(app -> app.get("/users/me", ctx -> ctx.text("me"))
                 .get("/users/{id}", ctx -> ctx.text("user " + ctx.pathParam("id")))
                 .get("/users/{id}/posts/{post}", ctx -> ctx.text(ctx.pathParam("id") + "/" + ctx.pathParam("post")))
@@ -118,10 +119,12 @@ class BatonHttpTest {
         assertEquals("file a/b/c.txt", get("/files/a/b/c.txt").body());
         assertEquals("readme", get("/files/readme").body());
         assertEquals("user a b", get("/users/a%20b").body());
+        // end::patterns[]
     }
 
     @Test
     void notFoundMethodNotAllowedHeadAndOptions() throws Exception {
+        // tag::not-found[]
         start(app -> app.get("/thing", ctx -> ctx.text("thing body")).post("/thing", ctx -> ctx.status(201)));
         assertEquals(404, get("/nothing").statusCode());
         HttpResponse<String> wrong = send("DELETE", "/thing", null);
@@ -135,10 +138,12 @@ class BatonHttpTest {
         assertEquals(204, options.statusCode());
         assertEquals("GET, HEAD, OPTIONS, POST", options.headers().firstValue("Allow").orElseThrow());
         assertEquals(201, send("POST", "/thing", "").statusCode());
+        // end::not-found[]
     }
 
     @Test
     void groupsUnderAPathPrefix() throws Exception {
+        // tag::groups[]
         start(app -> app.path("/api", api -> api.get("/", ctx -> ctx.text("root"))
                 .post("/items", ctx -> ctx.status(201).json(ctx.bodyAs(Item.class)))
                 .path("/v2", v2 -> v2.get("/ping", ctx -> ctx.text("pong")))));
@@ -147,21 +152,26 @@ class BatonHttpTest {
         assertEquals(201, created.statusCode());
         assertEquals("{\"name\":\"cup\",\"quantity\":2}", created.body());
         assertEquals("pong", get("/api/v2/ping").body());
+        // end::groups[]
     }
 
     @Test
     void duplicateRoutesFailNamingBoth() {
+        // tag::duplicate[]
         Baton app = Baton.create(testConfig()).get("/users/{id}", ctx -> {});
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> app.get("/users/{uid}", ctx -> {}));
         assertTrue(e.getMessage().contains("/users/{id}") && e.getMessage().contains("/users/{uid}"), e.getMessage());
+        // end::duplicate[]
     }
 
     @Test
     void readsRequestParts() throws Exception {
+        // tag::request[]
         start(app -> app.post("/echo/{id}", ctx -> ctx.json(Map.of(
                 "method", ctx.method(), "path", ctx.path(), "id", ctx.pathParam("id"),
                 "q", ctx.queryParam("q"), "qs", ctx.queryParams("tag"), "header", ctx.header("X-Test"),
                 "cookie", ctx.cookie("session"), "body", ctx.body()))));
+        // end::request[]
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/echo/5?q=x%20y&tag=a&tag=b"))
                 .header("X-Test", "t").header("Cookie", "session=abc").POST(BodyPublishers.ofString("héllo")).build();
         String body = client.send(request, BodyHandlers.ofString()).body();
@@ -173,10 +183,12 @@ class BatonHttpTest {
 
     @Test
     void writesStatusHeadersCookiesRedirectsBytesAndStreams() throws Exception {
+        // tag::response[]
         start(app -> app.get("/r", ctx -> ctx.redirect("/target"))
                 .get("/bytes", ctx -> ctx.header("X-A", "1").cookie("k", "v").bytes(new byte[] {1, 2, 3}))
                 .get("/stream", ctx -> ctx.contentType("text/csv").stream(new ByteArrayInputStream("a,b\n".getBytes(StandardCharsets.UTF_8))))
                 .get("/stream-body", ctx -> ctx.text(new String(ctx.bodyStream().readAllBytes(), StandardCharsets.UTF_8))));
+        // end::response[]
         HttpResponse<String> redirect = get("/r");
         assertEquals(302, redirect.statusCode());
         assertEquals("/target", redirect.headers().firstValue("Location").orElseThrow());
@@ -193,9 +205,11 @@ class BatonHttpTest {
     @Test
     void filtersRunAroundEveryRequest() throws Exception {
         List<String> seen = new ArrayList<>();
+        // tag::filters[]
         start(app -> app.before(ctx -> seen.add("before " + ctx.path()))
                 .after(ctx -> ctx.header("X-After", "done"))
                 .get("/", ctx -> ctx.text("ok")));
+        // end::filters[]
         HttpResponse<String> ok = get("/");
         assertEquals("done", ok.headers().firstValue("X-After").orElseThrow());
         assertEquals("done", get("/missing").headers().firstValue("X-After").orElseThrow());
@@ -204,10 +218,12 @@ class BatonHttpTest {
 
     @Test
     void mapsExceptionsAndHidesInternals() throws Exception {
+        // tag::exceptions[]
         start(app -> app.get("/missing", ctx -> { throw new NotFoundException("no such thing"); })
                 .get("/boom", ctx -> { throw new IllegalStateException("secret internal detail"); })
                 .get("/http", ctx -> { throw new HttpException(409, "already there"); })
                 .exception(NotFoundException.class, (e, ctx) -> ctx.status(404).text(e.getMessage())));
+        // end::exceptions[]
         HttpResponse<String> missing = get("/missing");
         assertEquals(404, missing.statusCode());
         assertEquals("no such thing", missing.body());
@@ -235,7 +251,9 @@ class BatonHttpTest {
 
     @Test
     void bodiesOverTheLimitAre413() throws Exception {
+        // tag::body-limit[]
         start(testConfig().with("maxBodySize", "1KB"), app -> app.post("/upload", ctx -> ctx.text("got " + ctx.bodyBytes().length)));
+        // end::body-limit[]
         assertEquals("got 1024", send("POST", "/upload", "x".repeat(1024)).body());
         assertEquals(413, send("POST", "/upload", "x".repeat(1025)).statusCode());
         // chunked: no Content-Length to refuse up front, so the limit is found while reading
@@ -280,8 +298,10 @@ class BatonHttpTest {
 
     @Test
     void nonBlockingHandlersRunOnTheIoThread() throws Exception {
+        // tag::non-blocking[]
         start(app -> app.get("/io", Handler.nonBlocking(ctx -> ctx.text(Thread.currentThread().getName())))
                 .get("/worker", ctx -> ctx.text(Thread.currentThread().getName())));
+        // end::non-blocking[]
         assertTrue(get("/io").body().contains("I/O"), get("/io").body());
         assertTrue(get("/worker").body().contains("task"), get("/worker").body());
     }

@@ -23,61 +23,63 @@ public final class Lifecycle {
 
     private final BatonConfig config;
     private final Listener listener;
-    private final HttpServer server;
+    private final Optional<Handoff> handoff;
     private final int generation;
     private final long pid;
-    private final List<Runnable> drainCallbacks;
+    private final Instant since;
     private final Optional<SystemdNotify> systemd;
     private final Events events;
+    private HttpServer server;
+    private List<Runnable> drainCallbacks;
     private State state = State.SERVING;
     private boolean upgrading;
     private Process child;
 
-    private Lifecycle(BatonConfig config, Listener listener, HttpServer server, int generation, long pid,
-            List<Runnable> drainCallbacks, Optional<SystemdNotify> systemd) {
+    private Lifecycle(BatonConfig config, Listener listener, Optional<Handoff> handoff, long pid, Instant since,
+            Optional<SystemdNotify> systemd) {
         this.config = config;
         this.listener = listener;
-        this.server = server;
-        this.generation = generation;
+        this.handoff = handoff;
+        this.generation = handoff.map(Handoff::generation).orElse(1);
         this.pid = pid;
-        this.drainCallbacks = List.copyOf(drainCallbacks);
+        this.since = since;
         this.systemd = systemd;
         this.events = new Events(generation, pid);
     }
 
     /**
-     * Opens or inherits the listener and serves {@code root} on it. With {@code baton.signals} (the default)
-     * this process is a generation: it completes the hand-off from its parent, reports ready to supervisors and
-     * answers SIGUSR2, SIGTERM and SIGINT. Without, it is an app embedded in a larger process (e.g. a test).
+     * Opens or inherits the listener. With {@code baton.signals} (the default) this process is a generation:
+     * the listener may come from its parent or from systemd, and {@link #serve} completes the hand-off, reports
+     * ready to supervisors and answers SIGUSR2, SIGTERM and SIGINT. Without, it is an app embedded in a larger
+     * process (e.g. a test) that binds its own.
      */
-    public static Lifecycle start(BatonConfig config, HttpHandler root, List<Runnable> drainCallbacks) {
+    public static Lifecycle open(BatonConfig config) {
         // A process reports its whole start-up, JVM included; an embedded app the part that is its own.
         // (RuntimeMXBean: ProcessHandle's start instant is only as precise as the kernel's clock ticks.)
         Instant since = config.signals() ? Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()) : Instant.now();
         long pid = ProcessHandle.current().pid();
-        Map<String, String> env = System.getenv();
-        Optional<Handoff> handoff = Optional.empty();
-        Listener listener;
-        if (config.signals()) {
-            StringBuilder ignored = new StringBuilder();
-            handoff = env.containsKey(Handoff.PARENT_PID)
-                    ? Handoff.fromEnvironment(env, parentPid(), ignored) : Optional.empty();
-            if (ignored.length() > 0) {
-                new Events(1, pid).warn("ignoring hand-off variables: {}", ignored);
-            }
-            listener = handoff.map(Listener::inherited)
-                    .or(() -> Listener.fromSystemd(env, pid))
-                    .orElseGet(() -> Listener.bind(config));
-        } else {
-            listener = Listener.bind(config);
+        if (!config.signals()) {
+            return new Lifecycle(config, Listener.bind(config), Optional.empty(), pid, since, Optional.empty());
         }
-        int generation = handoff.map(Handoff::generation).orElse(1);
-        HttpServer server = HttpServer.start(listener.channel(), root, config.ioThreads(), config.workerThreads(),
+        Map<String, String> env = System.getenv();
+        StringBuilder ignored = new StringBuilder();
+        Optional<Handoff> handoff = env.containsKey(Handoff.PARENT_PID)
+                ? Handoff.fromEnvironment(env, parentPid(), ignored) : Optional.empty();
+        if (ignored.length() > 0) {
+            new Events(1, pid).warn("ignoring hand-off variables: {}", ignored);
+        }
+        Listener listener = handoff.map(Listener::inherited)
+                .or(() -> Listener.fromSystemd(env, pid))
+                .orElseGet(() -> Listener.bind(config));
+        return new Lifecycle(config, listener, handoff, pid, since, SystemdNotify.fromEnvironment(env));
+    }
+
+    /** Serves {@code root} on the listener, then takes over from the parent generation, if any. */
+    public void serve(HttpHandler root, List<Runnable> drainCallbacks) {
+        this.drainCallbacks = List.copyOf(drainCallbacks);
+        server = HttpServer.start(listener.channel(), root, config.ioThreads(), config.workerThreads(),
                 config.maxBodySize());
-        Lifecycle lifecycle = new Lifecycle(config, listener, server, generation, pid, drainCallbacks,
-                config.signals() ? SystemdNotify.fromEnvironment(env) : Optional.empty());
-        lifecycle.ready(handoff, since);
-        return lifecycle;
+        ready();
     }
 
     // The JDK reads the parent from /proc at the call, as getppid(2) would, without loading jnr on the
@@ -86,7 +88,7 @@ public final class Lifecycle {
         return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(0L);
     }
 
-    private void ready(Optional<Handoff> handoff, Instant since) {
+    private void ready() {
         if (handoff.isPresent() && !confirmedByParent(handoff.get())) {
             events.error("parent pid {} did not confirm the hand-off; exiting", handoff.get().parentPid());
             System.exit(1);
@@ -135,7 +137,7 @@ public final class Lifecycle {
     }
 
     public int port() {
-        return server.port();
+        return ((InetSocketAddress) localAddress()).getPort();
     }
 
     public int generation() {
@@ -242,7 +244,7 @@ public final class Lifecycle {
     /** {@code app.stop()}: drain, then return. */
     public void stop() {
         synchronized (this) {
-            if (state == State.STOPPING) {
+            if (state == State.STOPPING || server == null) {
                 return;
             }
             state = State.STOPPING;

@@ -16,12 +16,14 @@ class BatonTestTest {
     @Test
     void runsTheAppForTheTestThenStopsIt() throws Exception {
         AtomicInteger port = new AtomicInteger();
+        // tag::batontest[]
         BatonTest.run(app -> app.get("/", ctx -> ctx.text("hi")).post("/echo", ctx -> ctx.text(ctx.body())), client -> {
             port.set(client.port());
             assertEquals("hi", client.get("/").body());
             assertEquals("{\"a\":1}", client.post("/echo", "{\"a\":1}").body());
             assertEquals(405, client.delete("/").statusCode());
         });
+        // end::batontest[]
         assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port.get()).close(), "stopped after the test");
     }
 

@@ -55,7 +55,15 @@ final class Deployment implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
         first = builder.start();
-        awaitLog("gen=1 pid=" + first.pid() + " ready", 30);
+        String ready = "gen=1 pid=" + first.pid() + " ready";
+        await(() -> {
+            try {
+                return logText().contains(ready) || !first.isAlive();
+            } catch (IOException e) {
+                return false;
+            }
+        }, 30, "'" + ready + "'");
+        assertTrue(first.isAlive(), "generation 1 died at start-up:\n" + tail());
         Matcher listening = LISTENING.matcher(logText());
         assertTrue(listening.find(), "no listening line in " + logText());
         port = Integer.parseInt(listening.group(1));
@@ -133,6 +141,17 @@ final class Deployment implements AutoCloseable {
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    /** {@link #get} on another thread: the answer, or the error's text when the connection broke. */
+    java.util.concurrent.CompletableFuture<String> getAsync(String path) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return get(path);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
     }
 
     String logText() throws IOException {

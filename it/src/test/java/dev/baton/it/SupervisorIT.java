@@ -57,13 +57,7 @@ class SupervisorIT {
     @Test
     void sigtermDrainsWhatIsInFlightThenExitsZero() throws Exception {
         try (Deployment app = new Deployment().start()) {
-            CompletableFuture<String> slow = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return app.get("/slow?ms=1500");
-                } catch (java.io.IOException e) {
-                    return e.toString();
-                }
-            });
+            CompletableFuture<String> slow = app.getAsync("/slow?ms=1500");
             Thread.sleep(300);
             app.signal(app.firstProcess().pid(), "TERM");
             assertTrue(slow.get(10, TimeUnit.SECONDS).startsWith("HTTP/1.1 200"), "in-flight request finished");
@@ -77,13 +71,7 @@ class SupervisorIT {
     @Test
     void aSecondSigintDuringTheDrainExitsAtOnce() throws Exception {
         try (Deployment app = new Deployment().start()) {
-            CompletableFuture.runAsync(() -> {
-                try {
-                    app.get("/slow?ms=20000");
-                } catch (java.io.IOException expected) {
-                    // the process is about to be stopped under it
-                }
-            });
+            app.getAsync("/slow?ms=20000"); // the process is stopped under it
             Thread.sleep(300);
             long pid = app.firstProcess().pid();
             app.signal(pid, "INT");

@@ -48,13 +48,7 @@ class ZeroDowntimeIT {
     void aRequestInFlightAcrossTheHandOffCompletes() throws Exception {
         try (Deployment app = new Deployment().start()) {
             long old = app.currentPid();
-            var slow = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return app.get("/slow?ms=3000");
-                } catch (java.io.IOException e) {
-                    return e.toString();
-                }
-            });
+            var slow = app.getAsync("/slow?ms=3000");
             Thread.sleep(300);
             long next = app.upgrade();
             String answer = slow.get();
@@ -70,13 +64,7 @@ class ZeroDowntimeIT {
     void aRequestLongerThanTheDrainDeadlineIsCutAndCounted() throws Exception {
         try (Deployment app = new Deployment().start("-Dbaton.drainTimeout=1s")) {
             long old = app.currentPid();
-            var slow = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return app.get("/slow?ms=8000");
-                } catch (java.io.IOException e) {
-                    return e.toString();
-                }
-            });
+            var slow = app.getAsync("/slow?ms=8000");
             Thread.sleep(300);
             app.upgrade();
             app.awaitGone(old, 20);
@@ -151,7 +139,9 @@ class ZeroDowntimeIT {
     @Test
     void aJarRewrittenInPlaceIsWarnedAbout() throws Exception {
         try (Deployment app = new Deployment().start()) {
-            // the same bytes, written into the running jar's own file, as `cp new.jar app.jar` would
+            // the same bytes, written into the running jar's own file, as `cp new.jar app.jar` would; not while
+            // the JVM still loads its start-up classes from it, which would break it for real
+            Thread.sleep(3000);
             Files.write(app.jar, Files.readAllBytes(Deployment.TEST_APP));
             app.upgrade();
             assertTrue(app.logText().contains("app.jar was overwritten in place while this generation runs from it"), app.tail());

@@ -8,8 +8,10 @@ public final class Hello {
     public static void main(String[] args) throws IOException {
         Properties build = new Properties();
         build.load(Hello.class.getResourceAsStream("/hello.properties"));
+        // tag::app[]
         Baton app = Baton.create();
         app.get("/", ctx -> ctx.text("hello from " + build.getProperty("version") + ", gen " + app.generation() + "\n"));
         app.start();
+        // end::app[]
     }
 }

@@ -23,6 +23,7 @@ class HelloJarIT {
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     @Test
+    // tag::jar-test[]
     void servesHelloAndStopsCleanlyOnSigterm() throws Exception {
         Path log = Files.createTempFile("hello", ".log");
         Process hello = new ProcessBuilder(JAVA, "-Dbaton.host=127.0.0.1", "-Dbaton.port=0", "-jar", JAR)
@@ -41,6 +42,7 @@ class HelloJarIT {
             assertTrue(hello.waitFor(20, TimeUnit.SECONDS));
             assertEquals(0, hello.exitValue(), Files.readString(log));
             assertTrue(Files.readString(log).contains("exit 0"), Files.readString(log));
+    // end::jar-test[]
         } finally {
             hello.destroyForcibly();
             Files.deleteIfExists(log);
