@@ -1,0 +1,28 @@
+package ${package};
+
+import dev.baton.Baton;
+import dev.baton.HttpException;
+import dev.baton.inject.RouteGroup;
+import javax.inject.Inject;
+
+/** A group of routes; Dagger creates it, passing whatever its constructor asks for. */
+public final class GreetingRoutes implements RouteGroup {
+
+    @Inject
+    GreetingRoutes() {}
+
+    @Override
+    public void addTo(Baton app) {
+        // Tells which generation answers: it goes up by one with each zero-downtime upgrade.
+        app.get("/", ctx -> ctx.text("hello from ${artifactId}, gen " + app.generation() + "\n"));
+
+        // JSON in, JSON out: {"to":"Ada"} -> 201 {"to":"Ada","text":"hello, Ada"}
+        app.post("/greetings", ctx -> {
+            Greeting greeting = ctx.bodyAs(Greeting.class);
+            if (greeting.to() == null || greeting.to().isBlank()) {
+                throw new HttpException(400, "'to' is required");
+            }
+            ctx.status(201).json(new Greeting(greeting.to(), "hello, " + greeting.to()));
+        });
+    }
+}

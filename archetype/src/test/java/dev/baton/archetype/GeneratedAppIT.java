@@ -1,0 +1,275 @@
+package dev.baton.archetype;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.baton.tools.KeepAliveClient;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The archetype as a user meets it: generated with the README's command, built with the generated Maven Wrapper,
+ * started from the layout deploy/deploy.sh makes, a route changed, and the new build deployed with deploy.sh while
+ * keep-alive clients that never retry watch. Everything runs on 127.0.0.1 and is stopped at the end.
+ */
+class GeneratedAppIT {
+
+    private static final Path WORK = Path.of(System.getProperty("work.dir", "target/e2e")).toAbsolutePath();
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // Baton and the archetype come from it.repo (see pom.xml); the rest from the build's own local repository.
+    private static final List<String> REPOS = List.of("-Dmaven.repo.local=" + System.getProperty("it.repo"),
+            "-Dmaven.repo.local.tail=" + System.getProperty("tail.repo"));
+
+    @BeforeAll
+    static void cleanWorkDir() throws IOException {
+        delete(WORK);
+        Files.createDirectories(WORK);
+    }
+
+    @Test
+    void generatedAppDeploysAndUpgradesWithoutLosingARequest() throws Exception {
+        // package is left to its default: the groupId
+        Result generated = generate(WORK, "-DgroupId=com.example.shop", "-DartifactId=shop");
+        assertEquals(0, generated.exit, generated.output);
+        Path project = WORK.resolve("shop");
+        Path routes = project.resolve("src/main/java/com/example/shop/GreetingRoutes.java");
+        assertTrue(Files.isRegularFile(routes), "the package defaults to the groupId");
+        shellcheck(project.resolve("deploy/deploy.sh"));
+
+        Result v1 = mavenWrapper(project, "package", "-DskipTests");
+        assertEquals(0, v1.exit, v1.output);
+
+        Path appDir = WORK.resolve("opt/shop");
+        Path pidFile = appDir.resolve("shop.pid");
+        Path log = appDir.resolve("app.log");
+        int port = freePort();
+        Map<String, String> deployEnv = Map.of("APP_DIR", appDir.toString(), "PID_FILE", pidFile.toString(),
+                "PORT", Integer.toString(port), "APP_LOG", log.toString(), "WAIT_SECONDS", "60");
+        String deploy = project.resolve("deploy/deploy.sh").toString();
+
+        // Not running yet: deploy.sh only lays out releases/ and current.jar
+        Result layout = run(project, 30, deployEnv, deploy, "target/shop.jar");
+        assertEquals(0, layout.exit, layout.output);
+        assertTrue(layout.output.contains("shop is not running"), layout.output);
+        Path current = appDir.resolve("current.jar");
+        Path release1 = appDir.resolve(Files.readSymbolicLink(current));
+
+        Set<Long> pids = new LinkedHashSet<>();
+        try {
+            // As the systemd unit starts it: java -jar <dir>/current.jar, with a pid file
+            Process first = new ProcessBuilder(JAVA, "-Dbaton.host=127.0.0.1", "-Dbaton.port=" + port,
+                    "-Dbaton.pidFile=" + pidFile, "-jar", current.toString())
+                    .directory(appDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            pids.add(first.pid());
+            await(() -> pidIn(pidFile) == first.pid(), 30, "gen 1 to write its pid file", log);
+            assertTrue(get(port, "/").endsWith("\r\n\r\nhello from shop, gen 1\n"), get(port, "/"));
+
+            // v2: the GET route says something else
+            String source = Files.readString(routes);
+            String changed = source.replace("\"hello from ", "\"hello again from ");
+            assertNotEquals(source, changed);
+            Files.writeString(routes, changed);
+            Result v2 = mavenWrapper(project, "-o", "package", "-DskipTests");
+            assertEquals(0, v2.exit, v2.output);
+
+            KeepAliveClient load = new KeepAliveClient("127.0.0.1", port, 4, 120);
+            long second;
+            try (load) {
+                await(() -> load.ok() > 100, 30, "load to warm up", log);
+                Result upgrade = run(project, 90, deployEnv, deploy, "target/shop.jar");
+                assertEquals(0, upgrade.exit, upgrade.output + "\n--- app log:\n" + tail(log));
+                second = pidIn(pidFile);
+                pids.add(second);
+                assertNotEquals(first.pid(), second);
+                assertTrue(upgrade.output.contains("pid " + second + " serves releases/shop-"), upgrade.output);
+                long served = load.ok();
+                await(() -> load.ok() > served + 100, 30, "load served by gen 2", log);
+            }
+            assertEquals(0, load.failed(), load.summary());
+            assertEquals(0, load.non2xx(), load.summary());
+            assertTrue(load.answers().containsKey("hello from shop, gen 1"), load.answers().keySet().toString());
+            assertTrue(load.answers().containsKey("hello again from shop, gen 2"), load.answers().keySet().toString());
+            assertTrue(get(port, "/").endsWith("\r\n\r\nhello again from shop, gen 2\n"), get(port, "/"));
+            assertTrue(first.waitFor(30, TimeUnit.SECONDS), "gen 1 exits once drained");
+            assertEquals(0, first.exitValue());
+            Path release2 = appDir.resolve(Files.readSymbolicLink(current));
+            assertNotEquals(release1, release2);
+
+            // A broken jar: Baton refuses it, gen 2 keeps serving, and current.jar names what runs again
+            Path broken = WORK.resolve("broken.jar");
+            Files.writeString(broken, "not a jar");
+            Result refused = run(project, 90, deployEnv, deploy, broken.toString());
+            assertEquals(1, refused.exit, refused.output);
+            assertTrue(refused.output.contains("deploy: gen=2 pid=" + second + " upgrade refused: "), refused.output);
+            assertEquals(release2, appDir.resolve(Files.readSymbolicLink(current)), refused.output);
+            assertEquals(second, pidIn(pidFile));
+            assertTrue(get(port, "/").endsWith("hello again from shop, gen 2\n"));
+        } finally {
+            stopAll(pids);
+        }
+    }
+
+    @Test
+    void aBadPackageFailsGenerationWithAClearMessage() throws Exception {
+        Path dir = Files.createDirectories(WORK.resolve("bad"));
+        List<String> packages = List.of("1bad.package", "com.Foo-bar");
+        for (int i = 0; i < packages.size(); i++) {
+            Result result = generate(dir, "-DgroupId=com.example", "-DartifactId=bad" + i, "-Dpackage=" + packages.get(i));
+            assertNotEquals(0, result.exit, result.output);
+            assertTrue(result.output.contains("package '" + packages.get(i) + "' is not a valid Java package name"),
+                    result.output);
+            assertFalse(Files.exists(dir.resolve("bad" + i)), "nothing is left of a failed generation");
+        }
+    }
+
+    // ---- helpers
+
+    record Result(int exit, String output) {}
+
+    /** The README's command, with the archetype's coordinates. */
+    private static Result generate(Path dir, String... properties) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("maven.home"), "bin", "mvn").toString(),
+                "-B", "-ntp",
+                "org.apache.maven.plugins:maven-archetype-plugin:" + System.getProperty("archetype-plugin.version") + ":generate",
+                "-DarchetypeGroupId=" + System.getProperty("archetype.groupId"),
+                "-DarchetypeArtifactId=" + System.getProperty("archetype.artifactId"),
+                "-DarchetypeVersion=" + System.getProperty("archetype.version"),
+                "-DinteractiveMode=false"));
+        command.addAll(List.of(properties));
+        command.addAll(REPOS);
+        return run(dir, 120, Map.of(), command.toArray(String[]::new));
+    }
+
+    /** The generated project's own ./mvnw: also checks that it came out executable. */
+    private static Result mavenWrapper(Path project, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("./mvnw", "-B", "-ntp", "-q"));
+        command.addAll(List.of(arguments));
+        command.addAll(REPOS);
+        return run(project, 180, Map.of(), command.toArray(String[]::new));
+    }
+
+    private static void shellcheck(Path script) throws Exception {
+        boolean installed = Stream.of(System.getenv("PATH").split(File.pathSeparator))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, "shellcheck")));
+        if (!installed) {
+            System.out.println("shellcheck is not installed: " + script + " not checked");
+            return;
+        }
+        Result result = run(script.getParent(), 60, Map.of(), "shellcheck", script.toString());
+        assertEquals(0, result.exit, result.output);
+    }
+
+    /** Runs a command to its end (at most {@code seconds}), its output (stdout and stderr) in a file meanwhile. */
+    private static Result run(Path dir, int seconds, Map<String, String> env, String... command) throws Exception {
+        Path output = Files.createTempFile(WORK, "out", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            fail("timed out after " + seconds + " s: " + String.join(" ", command) + "\n" + Files.readString(output));
+        }
+        return new Result(process.exitValue(), Files.readString(output));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static long pidIn(Path pidFile) {
+        try {
+            return Long.parseLong(Files.readString(pidFile).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** One GET on a fresh connection that asks to be closed: the whole response. */
+    private static String get(int port, String path) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void await(BooleanSupplier condition, int seconds, String what, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + seconds + " s waiting for " + what + "\n--- app log:\n" + tail(log));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** SIGTERM to every generation seen (they drain and exit), SIGKILL to any still there after 15 s. */
+    private static void stopAll(Set<Long> pids) throws InterruptedException {
+        pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        for (long pid : pids) {
+            while (running(pid) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** Alive and not a zombie (a later generation is no child of ours: whoever reaps it, it is done). */
+    private static boolean running(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                    .noneMatch(line -> line.startsWith("State:") && line.contains("zombie"));
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+}
