@@ -109,7 +109,7 @@ public final class Lifecycle {
             events.error("cannot write pid file {}: {}", config.pidFile().get(), e.getMessage());
         }
         notifySystemd(generation > 1 ? "MAINPID=" + pid + "\nREADY=1" : "READY=1");
-        events.info("ready");
+        events.info("ready in {} ms", Duration.between(since, Instant.now()).toMillis());
         Thread warmUp = new Thread(Lifecycle::loadUpgradePath, "baton-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
@@ -169,6 +169,7 @@ public final class Lifecycle {
             }
             upgrading = true;
         }
+        events.info("upgrade requested (SIGUSR2)");
         Upgrader.begin(this);
     }
 

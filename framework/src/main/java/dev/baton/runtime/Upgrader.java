@@ -51,7 +51,6 @@ final class Upgrader {
             events.warn("{} was overwritten in place while this generation runs from it: it may fail to load classes."
                     + " Deploy by writing the new jar beside it and renaming it over the deploy path (mv)", deploy.jar());
         }
-        events.info("upgrade requested: starting {}", deploy.jar());
         String failure;
         Process child = null;
         boolean committed = false;
@@ -60,7 +59,7 @@ final class Upgrader {
             Handoff handoff = new Handoff(lifecycle.generation() + 1, ProcessHandle.current().pid(), ready.socketPath(), ready.token());
             lifecycle.notifySystemd("RELOADING=1");
             child = deploy.childProcess(handoff.asEnvironment()).start();
-            events.info("spawned gen {} pid {}", handoff.generation(), child.pid());
+            events.info("spawned gen {} pid {} from {}", handoff.generation(), child.pid(), deploy.jar());
             if (!lifecycle.adopt(child)) {
                 stop(child);
                 return;

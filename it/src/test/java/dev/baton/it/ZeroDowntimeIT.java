@@ -157,7 +157,7 @@ class ZeroDowntimeIT {
             Files.createSymbolicLink(current, release);
             Files.move(current, app.jar, StandardCopyOption.REPLACE_EXISTING);
             long next = app.upgrade();
-            assertTrue(app.logText().contains("starting app.jar"), "the deploy path is used as written: " + app.tail());
+            assertTrue(app.logText().contains(" from app.jar"), "the deploy path is used as written: " + app.tail());
             assertTrue(Files.readString(Path.of("/proc/" + next + "/cmdline")).contains("app.jar"));
             assertTrue(!app.logText().contains("overwritten in place"), "a rename is the right way: " + app.tail());
         }
