@@ -58,7 +58,7 @@ final class Upgrader {
             lifecycle.listener().moveToFdZero();
             Handoff handoff = new Handoff(lifecycle.generation() + 1, ProcessHandle.current().pid(), ready.socketPath(), ready.token());
             lifecycle.notifySystemd("RELOADING=1");
-            child = deploy.childProcess(handoff.asEnvironment()).start();
+            child = deploy.childProcess(handoff.asEnvironment(), events).start();
             events.info("spawned gen {} pid {} from {}", handoff.generation(), child.pid(), deploy.jar());
             if (!lifecycle.adopt(child)) {
                 stop(child);

@@ -137,6 +137,28 @@ class ZeroDowntimeIT {
     }
 
     @Test
+    void anAppCdsArchiveBesideTheDeployPathIsUsedAndAStaleOneIsNot() throws Exception {
+        try (Deployment app = new Deployment().start()) {
+            Process appcds = new ProcessBuilder(Path.of("..", "bench", "appcds").toAbsolutePath().toString(), app.jar.toString())
+                    .redirectErrorStream(true).redirectOutput(app.dir.resolve("appcds.log").toFile()).start();
+            assertTrue(appcds.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "bench/appcds finishes");
+            assertEquals(0, appcds.exitValue(), Files.readString(app.dir.resolve("appcds.log")));
+            long cds = app.upgrade();
+            assertTrue(app.logText().contains("AppCDS archive app.jar.jsa in use for the new generation"), app.tail());
+            assertTrue(Files.readString(Path.of("/proc/" + cds + "/maps")).contains("app.jar.jsa"), "the child maps the archive");
+            assertTrue(Files.readString(Path.of("/proc/" + cds + "/environ")).contains("_JAVA_SR_SIGNUM=40"),
+                    "the child's JVM leaves SIGUSR2 to Baton");
+
+            Path release = app.dir.resolve("release-2.jar");
+            Files.copy(Deployment.TEST_APP, release);
+            Files.move(release, app.jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            long plain = app.upgrade();
+            assertTrue(app.logText().contains("AppCDS archive app.jar.jsa not used: older than"), app.tail());
+            assertTrue(!Files.readString(Path.of("/proc/" + plain + "/maps")).contains("app.jar.jsa"), "a stale archive is left out");
+        }
+    }
+
+    @Test
     void aJarRewrittenInPlaceIsWarnedAbout() throws Exception {
         try (Deployment app = new Deployment().start()) {
             // the same bytes, written into the running jar's own file, as `cp new.jar app.jar` would; not while
