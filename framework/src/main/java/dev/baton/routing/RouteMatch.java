@@ -2,6 +2,7 @@ package dev.baton.routing;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** The outcome of {@link Router#find}: a handler with its path parameters, a 405, or a 404. */
 public final class RouteMatch<H> {
@@ -10,16 +11,18 @@ public final class RouteMatch<H> {
 
     // A miss carries no data, so every NOT_FOUND can share one instance.
     private static final RouteMatch<Object> NOT_FOUND =
-            new RouteMatch<>(Kind.NOT_FOUND, null, null, Map.of(), Set.of());
+            new RouteMatch<>(Kind.NOT_FOUND, null, null, Map.of(), Set::of);
 
     private final Kind kind;
     private final H handler;
     private final String pattern;
     private final Map<String, String> pathParams;
-    private final Set<String> allowedMethods;
+    // Worked out on demand for a match: a request that found its route rarely asks (OPTIONS and 405 do), and the
+    // walk through every matching pattern would double the cost of each lookup.
+    private final Supplier<Set<String>> allowedMethods;
 
     private RouteMatch(Kind kind, H handler, String pattern, Map<String, String> pathParams,
-                       Set<String> allowedMethods) {
+                       Supplier<Set<String>> allowedMethods) {
         this.kind = kind;
         this.handler = handler;
         this.pattern = pattern;
@@ -28,12 +31,12 @@ public final class RouteMatch<H> {
     }
 
     static <H> RouteMatch<H> found(H handler, String pattern, Map<String, String> pathParams,
-                                   Set<String> allowedMethods) {
+                                   Supplier<Set<String>> allowedMethods) {
         return new RouteMatch<>(Kind.FOUND, handler, pattern, pathParams, allowedMethods);
     }
 
     static <H> RouteMatch<H> methodNotAllowed(Set<String> allowedMethods) {
-        return new RouteMatch<>(Kind.METHOD_NOT_ALLOWED, null, null, Map.of(), allowedMethods);
+        return new RouteMatch<>(Kind.METHOD_NOT_ALLOWED, null, null, Map.of(), () -> allowedMethods);
     }
 
     @SuppressWarnings("unchecked") // safe: the shared instance holds no H
@@ -65,14 +68,14 @@ public final class RouteMatch<H> {
      * them and always OPTIONS: the {@code Allow} header for a 405 or an OPTIONS reply. Empty for NOT_FOUND.
      */
     public Set<String> allowedMethods() {
-        return allowedMethods;
+        return allowedMethods.get();
     }
 
     @Override
     public String toString() {
         return switch (kind) {
             case FOUND -> "FOUND " + pattern + " " + pathParams;
-            case METHOD_NOT_ALLOWED -> "METHOD_NOT_ALLOWED " + allowedMethods;
+            case METHOD_NOT_ALLOWED -> "METHOD_NOT_ALLOWED " + allowedMethods.get();
             case NOT_FOUND -> "NOT_FOUND";
         };
     }

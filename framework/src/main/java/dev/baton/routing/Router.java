@@ -65,18 +65,16 @@ public final class Router<H> {
     /** Resolves a request; {@code path} must already be URL-decoded. */
     public RouteMatch<H> find(String method, String path) {
         Objects.requireNonNull(method, "method");
-        SortedSet<String> allowed = allowed(root, path, 0, null);
-        if (allowed == null) {
-            return RouteMatch.notFound();
-        }
         Route<H> route = first(root, path, 0, method);
         if (route == null && HEAD.equals(method)) {
             route = first(root, path, 0, GET);
         }
-        if (route == null) {
-            return RouteMatch.methodNotAllowed(allowed);
+        if (route != null) {
+            return RouteMatch.found(route.handler(), route.pattern().source(), route.pattern().extract(path),
+                    () -> allowed(root, path, 0, null));
         }
-        return RouteMatch.found(route.handler(), route.pattern().source(), route.pattern().extract(path), allowed);
+        SortedSet<String> allowed = allowed(root, path, 0, null);
+        return allowed == null ? RouteMatch.notFound() : RouteMatch.methodNotAllowed(allowed);
     }
 
     /** The first route for {@code method}, in precedence order, among those matching the path from {@code pos}. */
