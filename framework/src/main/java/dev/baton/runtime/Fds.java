@@ -7,7 +7,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -61,13 +60,6 @@ public final class Fds {
     static int preferAboveStdio(Set<Integer> fds) {
         return fds.stream().filter(fd -> fd > 2).min(Integer::compare)
                 .orElseGet(() -> fds.stream().min(Integer::compare).orElseThrow());
-    }
-
-    /** "fd -> link target" for each open fd of a process, by fd number, for tests and diagnostics. */
-    public static List<String> describeOpenFds(long pid) throws IOException {
-        List<String> lines = new ArrayList<>();
-        links(Path.of("/proc", Long.toString(pid), "fd")).forEach((fd, link) -> lines.add(fd + " -> " + link));
-        return lines;
     }
 
     private static Set<String> listeningInodes(Path table, int port) throws IOException {

@@ -12,14 +12,12 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
 class FdsTest {
 
-    private static final long PID = ProcessHandle.current().pid();
 
     @Test
     void findsTheFdOfADefaultDualStackChannel() throws IOException {
@@ -44,9 +42,8 @@ class FdsTest {
             int copy = NativeTest.freeFd();
             Native.dup2(fd, copy);
             try {
-                List<String> open = Fds.describeOpenFds(PID);
-                assertTrue(open.contains(fd + " -> " + NativeTest.link(fd)), open.toString());
-                assertTrue(open.contains(copy + " -> " + NativeTest.link(fd)), open.toString());
+                assertTrue(NativeTest.link(fd).startsWith("socket:["), NativeTest.link(fd));
+                assertEquals(NativeTest.link(fd), NativeTest.link(copy), "the dup is the same socket");
                 assertEquals(fd, Fds.fdOf(channel));
             } finally {
                 Native.close(copy);
