@@ -52,42 +52,78 @@ final class Deploy {
     /** The variable by which HotSpot takes another signal than SIGUSR2 to suspend and resume threads. */
     static final String SUSPEND_RESUME_SIGNAL = "_JAVA_SR_SIGNUM";
 
+    /** JVM options that make the JVM itself listen on a fixed port, which a second generation cannot bind again. */
+    private static final Pattern BINDS_PORT = Pattern.compile("-agentlib:jdwp=(?=.*server=y)(?=.*address=)(?!.*address=([^,]*:)?0(,|$)).*"
+            + "|-Dcom\\.sun\\.management\\.jmxremote(\\.rmi)?\\.port=.*|-javaagent:[^=]+=([^:]*:)?\\d{2,5}(:.*)?");
+
     private final Path jar;
+    private final Path workingDirectory;
     private final List<String> jvmOptions;
     private final List<String> programArguments;
 
-    private Deploy(Path jar, List<String> jvmOptions, List<String> programArguments) {
+    private Deploy(Path jar, Path workingDirectory, List<String> jvmOptions, List<String> programArguments) {
         this.jar = jar;
+        this.workingDirectory = workingDirectory;
         this.jvmOptions = jvmOptions;
         this.programArguments = programArguments;
+    }
+
+    /**
+     * The working directory as the user named it: {@code PWD} when it names the directory the JVM runs in (a
+     * {@code /srv/app/current} symlink), else the JVM's own, symlinks resolved. Read at start-up, while the two
+     * still agree; each child starts there anew, so a symlink switched to the next release is followed.
+     */
+    static Path logicalWorkingDirectory(Map<String, String> env) {
+        Path physical = Path.of(System.getProperty("user.dir"));
+        String pwd = env.get("PWD");
+        try {
+            if (pwd != null && Path.of(pwd).isAbsolute() && Files.isSameFile(Path.of(pwd), physical)) {
+                return Path.of(pwd);
+            }
+        } catch (IOException | InvalidPathException e) {
+            // PWD names nothing usable: the JVM's own directory it is
+        }
+        return physical;
     }
 
     /**
      * Reads how this process was started. {@code configuredJar} (baton.jar) wins over the jar given to
      * {@code java -jar}, which is kept as written so that a {@code current.jar} symlink is followed anew each time.
      */
-    static Deploy ofThisProcess(Path configuredJar) throws IOException {
+    static Deploy ofThisProcess(Path configuredJar, Path workingDirectory) throws IOException {
         byte[] raw = Files.readAllBytes(Path.of("/proc/self/cmdline"));
         List<String> argv = Arrays.asList(new String(raw, 0, Math.max(0, raw.length - 1), StandardCharsets.UTF_8).split("\0", -1));
-        return of(argv, configuredJar);
+        return of(argv, configuredJar, workingDirectory);
     }
 
-    static Deploy of(List<String> argv, Path configuredJar) {
+    static Deploy of(List<String> argv, Path configuredJar, Path workingDirectory) {
         int jarFlag = argv.indexOf("-jar");
         if (jarFlag < 1 || jarFlag + 1 >= argv.size()) {
             throw new IllegalStateException("this process was not started with 'java -jar', so it cannot start its"
                     + " successor the same way");
         }
         Path jar = configuredJar != null ? configuredJar : Path.of(argv.get(jarFlag + 1));
-        return new Deploy(jar, List.copyOf(argv.subList(1, jarFlag)), List.copyOf(argv.subList(jarFlag + 2, argv.size())));
+        return new Deploy(jar, workingDirectory, List.copyOf(argv.subList(1, jarFlag)),
+                List.copyOf(argv.subList(jarFlag + 2, argv.size())));
     }
 
     Path jar() {
         return jar;
     }
 
+    /** {@code path} as the child will see it: relative paths start from the working directory it starts in. */
+    private Path inWorkingDirectory(Path path) {
+        return workingDirectory.resolve(path);
+    }
+
+    /** The JVM options of this process that bind a fixed port: a child started with them fails to bind it. */
+    List<String> portBindingOptions() {
+        return jvmOptions.stream().filter(option -> BINDS_PORT.matcher(option).matches()).toList();
+    }
+
     /** Why the deploy path cannot start a new generation, or null when it looks startable. */
     String problem() {
+        Path jar = inWorkingDirectory(this.jar);
         if (!Files.exists(jar)) {
             return "no such file";
         }
@@ -115,6 +151,7 @@ final class Deploy {
      * over the deploy path (mv) leaves the running one its own file.
      */
     boolean overwrittenInPlace() {
+        Path jar = inWorkingDirectory(this.jar);
         Path running = Path.of(System.getProperty("java.class.path")).toAbsolutePath();
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
             for (Path fd : fds) {
@@ -140,8 +177,12 @@ final class Deploy {
         }
     }
 
-    /** A process builder for the child; its fd 0, stdout and stderr are this process's. */
-    ProcessBuilder childProcess(Map<String, String> handoffEnvironment, Events events) {
+    /**
+     * A process builder for the child, in this generation's working directory as the user named it; its stdout
+     * is this process's, its stderr too unless {@code stderrPiped} (see {@link ChildStderr}). Its fd 0 is the
+     * listener ({@link Listener#startWithListenerAtFdZero}).
+     */
+    ProcessBuilder childProcess(Map<String, String> handoffEnvironment, boolean stderrPiped, Events events) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>();
         command.add(java);
@@ -149,8 +190,12 @@ final class Deploy {
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(programArguments);
-        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO().directory(workingDirectory.toFile());
+        if (stderrPiped) {
+            builder.redirectError(Redirect.PIPE);
+        }
         Map<String, String> env = builder.environment();
+        env.put("PWD", workingDirectory.toString());
         // systemd's variables describe this process, not the child: the child inherits through fd 0 instead.
         env.keySet().removeAll(List.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"));
         env.putAll(handoffEnvironment);
@@ -185,7 +230,7 @@ final class Deploy {
                 }
             }
         }
-        if (!Files.exists(archive)) {
+        if (!Files.exists(inWorkingDirectory(archive))) {
             return options;
         }
         String problem = archiveProblem(java, archive, options);
@@ -209,12 +254,12 @@ final class Deploy {
      */
     String archiveProblem(String java, Path archive, List<String> options) {
         try {
-            BasicFileAttributes attributes = Files.readAttributes(archive, BasicFileAttributes.class);
+            BasicFileAttributes attributes = Files.readAttributes(inWorkingDirectory(archive), BasicFileAttributes.class);
             if (!attributes.isRegularFile()) {
                 return "not a regular file";
             }
-            FileTime jarModified = Files.getLastModifiedTime(jar);
-            Object jarChanged = Files.getAttribute(jar, "unix:ctime");
+            FileTime jarModified = Files.getLastModifiedTime(inWorkingDirectory(jar));
+            Object jarChanged = Files.getAttribute(inWorkingDirectory(jar), "unix:ctime");
             FileTime jarTime = jarChanged instanceof FileTime changed && changed.compareTo(jarModified) > 0 ? changed : jarModified;
             if (attributes.lastModifiedTime().compareTo(jarTime) < 0) {
                 return "older than " + jar + ", so made from an earlier jar (create it anew from this one)";
@@ -233,7 +278,8 @@ final class Deploy {
         Process process = null;
         try {
             // stdin stays a pipe of its own: fd 0 of this process is the listener
-            process = new ProcessBuilder(check).redirectErrorStream(true).redirectOutput(Redirect.DISCARD).start();
+            process = new ProcessBuilder(check).directory(workingDirectory.toFile()).redirectErrorStream(true)
+                    .redirectOutput(Redirect.DISCARD).start();
             process.getOutputStream().close();
             if (!process.waitFor(ARCHIVE_CHECK_SECONDS, TimeUnit.SECONDS)) {
                 return "the JVM did not check it within " + ARCHIVE_CHECK_SECONDS + " s";

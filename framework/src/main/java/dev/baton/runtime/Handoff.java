@@ -1,40 +1,49 @@
 package dev.baton.runtime;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 
 /**
  * What a parent generation tells the child it starts, through the child's environment. Only trusted when the
  * claimed parent is the process that really is our parent: a stale variable copied into a shell or a unit file
  * must not make a process believe its fd 0 is a listener.
  */
-record Handoff(int generation, long parentPid, Path readySocket, String token) {
+record Handoff(int generation, long parentPid, Path readySocket, String token, boolean stderrPiped) {
 
     static final String GENERATION = "BATON_HANDOFF_GENERATION";
     static final String PARENT_PID = "BATON_HANDOFF_PARENT_PID";
     static final String READY_SOCKET = "BATON_HANDOFF_SOCKET";
     static final String TOKEN = "BATON_HANDOFF_TOKEN";
+    /** Set when the child's stderr is a pipe to its parent, to be swapped for a copy of stdout (see ChildStderr). */
+    static final String STDERR = "BATON_HANDOFF_STDERR";
+    private static final String PIPED = "pipe";
 
     /** The variables a parent adds to its child's environment. */
     Map<String, String> asEnvironment() {
         return Map.of(GENERATION, Integer.toString(generation), PARENT_PID, Long.toString(parentPid),
-                READY_SOCKET, readySocket.toString(), TOKEN, token);
+                READY_SOCKET, readySocket.toString(), TOKEN, token, STDERR, stderrPiped ? PIPED : "inherited");
     }
 
     /**
-     * The hand-off meant for this process, if any. {@code ignored} receives why variables that are present
-     * were not trusted.
+     * The hand-off meant for this process, if any: the claimed parent is our parent, or it is {@code gone} and
+     * left its ready socket behind. {@code ignored} receives why variables that are present were not trusted.
      */
-    static Optional<Handoff> fromEnvironment(Map<String, String> env, long actualParentPid, StringBuilder ignored) {
+    static Optional<Handoff> fromEnvironment(Map<String, String> env, long actualParentPid, LongPredicate gone,
+            StringBuilder ignored) {
         String parent = env.get(PARENT_PID);
         if (parent == null) {
             return Optional.empty();
         }
         try {
             Handoff handoff = new Handoff(Integer.parseInt(env.get(GENERATION)), Long.parseLong(parent),
-                    Path.of(env.get(READY_SOCKET)), env.get(TOKEN));
-            if (handoff.parentPid != actualParentPid) {
+                    Path.of(env.get(READY_SOCKET)), env.get(TOKEN), PIPED.equals(env.get(STDERR)));
+            // A parent that died while this process started (before it could look) left it its listener at fd 0
+            // and, unable to clean up, its ready socket: the hand-off then settles as "parent died".
+            boolean orphaned = gone.test(handoff.parentPid) && Files.exists(handoff.readySocket);
+            if (handoff.parentPid != actualParentPid && !orphaned) {
                 ignored.append(PARENT_PID + "=" + parent + " is not our parent (" + actualParentPid + ")");
                 return Optional.empty();
             }

@@ -6,6 +6,7 @@ import io.undertow.server.HttpHandler;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,35 +17,55 @@ import java.util.Optional;
  * One generation of a Baton process, from the listener it starts with to the drain it ends with: takes over
  * from its parent (handshake), tells supervisors (pid file, systemd), and on a signal either starts its
  * successor ({@link Upgrader}) or drains and exits.
+ *
+ * <p>The hand-off is a commit: until GO the parent owns the service, from GO on the child does, and nothing a
+ * generation does may take down the side that owns it. Every change of {@link State} is made here, under this
+ * object's lock.
  */
 public final class Lifecycle {
 
-    private enum State { SERVING, HANDING_OVER, STOPPING }
+    private enum State {
+        /** Not serving yet, or serving while the parent decides whether this generation takes over. */
+        STARTING,
+        /** Owns the service. */
+        SERVING,
+        /** Owns the service while its successor starts. */
+        UPGRADING,
+        /** Its successor owns the service (GO was sent): drains, then exits 0. */
+        HANDED_OVER,
+        /** Its parent kept the service: drains what it accepted meanwhile, then exits 1. */
+        GIVING_UP,
+        /** A final stop: drains, then exits 0. */
+        STOPPING
+    }
 
     private final BatonConfig config;
     private final Listener listener;
     private final Optional<Handoff> handoff;
+    private final Path workingDirectory;
     private final int generation;
     private final long pid;
     private final Instant since;
-    private final Optional<SystemdNotify> systemd;
+    private final Supervisors supervisors;
     private final Events events;
     private HttpServer server;
     private List<Runnable> drainCallbacks;
-    private State state = State.SERVING;
-    private boolean upgrading;
+    private State state = State.STARTING;
+    /** A stop signal that the state put off (STARTING) or that only asks for the drain already under way. */
+    private String stopAsked;
     private Process child;
 
-    private Lifecycle(BatonConfig config, Listener listener, Optional<Handoff> handoff, long pid, Instant since,
-            Optional<SystemdNotify> systemd) {
+    private Lifecycle(BatonConfig config, Listener listener, Optional<Handoff> handoff, Path workingDirectory, long pid,
+            Instant since, Optional<SystemdNotify> systemd) {
         this.config = config;
         this.listener = listener;
         this.handoff = handoff;
+        this.workingDirectory = workingDirectory;
         this.generation = handoff.map(Handoff::generation).orElse(1);
         this.pid = pid;
         this.since = since;
-        this.systemd = systemd;
         this.events = new Events(generation, pid);
+        this.supervisors = new Supervisors(config, systemd, pid, events);
     }
 
     /**
@@ -58,28 +79,22 @@ public final class Lifecycle {
         // (RuntimeMXBean: ProcessHandle's start instant is only as precise as the kernel's clock ticks.)
         Instant since = config.signals() ? Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()) : Instant.now();
         long pid = ProcessHandle.current().pid();
+        Path here = Path.of(System.getProperty("user.dir"));
         if (!config.signals()) {
-            return new Lifecycle(config, Listener.bind(config), Optional.empty(), pid, since, Optional.empty());
+            return new Lifecycle(config, Listener.bind(config), Optional.empty(), here, pid, since, Optional.empty());
         }
         Map<String, String> env = System.getenv();
         StringBuilder ignored = new StringBuilder();
         Optional<Handoff> handoff = env.containsKey(Handoff.PARENT_PID)
-                ? Handoff.fromEnvironment(env, parentPid(), ignored) : Optional.empty();
+                ? Handoff.fromEnvironment(env, parentPid(), Parent::gone, ignored) : Optional.empty();
         if (ignored.length() > 0) {
             new Events(1, pid).warn("ignoring hand-off variables: {}", ignored);
         }
         Listener listener = handoff.map(Listener::inherited)
                 .or(() -> Listener.fromSystemd(env, pid))
                 .orElseGet(() -> Listener.bind(config));
-        return new Lifecycle(config, listener, handoff, pid, since, SystemdNotify.fromEnvironment(env));
-    }
-
-    /** Serves {@code root} on the listener, then takes over from the parent generation, if any. */
-    public void serve(HttpHandler root, List<Runnable> drainCallbacks) {
-        this.drainCallbacks = List.copyOf(drainCallbacks);
-        server = HttpServer.start(listener.channel(), root, config.ioThreads(), config.workerThreads(),
-                config.maxBodySize());
-        ready();
+        return new Lifecycle(config, listener, handoff, Deploy.logicalWorkingDirectory(env), pid, since,
+                SystemdNotify.fromEnvironment(env));
     }
 
     // The JDK reads the parent from /proc at the call, as getppid(2) would, without loading jnr on the
@@ -88,31 +103,86 @@ public final class Lifecycle {
         return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(0L);
     }
 
-    private void ready() {
-        if (handoff.isPresent() && !confirmedByParent(handoff.get())) {
-            events.error("parent pid {} did not confirm the hand-off; exiting", handoff.get().parentPid());
-            System.exit(1);
+    /**
+     * Serves {@code root} on the listener, then settles the hand-off with the parent generation, if any: takes
+     * over on GO or when the parent died meanwhile, drains and exits when the parent kept the service.
+     */
+    public void serve(HttpHandler root, List<Runnable> drainCallbacks) {
+        this.drainCallbacks = List.copyOf(drainCallbacks);
+        if (config.signals()) {
+            Signals.install(this); // before the first accept: no signal may find accepted connections unanswered
+        }
+        if (handoff.isPresent() && handoff.get().stderrPiped()) {
+            preload("baton-native-load", Native::getpid); // needed right after the hand-off: load it meanwhile
+        }
+        server = HttpServer.start(listener.channel(), root, config.ioThreads(), config.workerThreads(), config.maxBodySize());
+        Parent.Answer answer = handoff.map(parent -> Parent.reportReady(parent, pid)).orElse(null);
+        if (handoff.isPresent() && handoff.get().stderrPiped()) {
+            mergeStderrIntoStdout(); // first: the parent, which relayed stderr until now, is leaving or gone
         }
         InetSocketAddress address = (InetSocketAddress) localAddress();
         String host = address.getAddress().isAnyLocalAddress() ? "0.0.0.0" : address.getHostString();
-        events.info("listening on {}:{} ({}) in {} ms", host, address.getPort(), listener.source(),
-                Duration.between(since, Instant.now()).toMillis());
+        events.info("listening on {}:{} ({}) in {} ms", host, address.getPort(), listener.source(), millisSinceStart());
         if (!config.signals()) {
+            becomeOwner();
             return;
         }
-        Signals.install(this);
-        try {
-            if (config.pidFile().isPresent()) {
-                PidFile.write(config.pidFile().get(), pid);
-            }
-        } catch (IOException e) {
-            events.error("cannot write pid file {}: {}", config.pidFile().get(), e.getMessage());
+        if (answer != null) {
+            settle(answer, "parent gen " + (generation - 1) + " pid " + handoff.get().parentPid());
         }
-        notifySystemd(generation > 1 ? "MAINPID=" + pid + "\nREADY=1" : "READY=1");
-        events.info("ready in {} ms", Duration.between(since, Instant.now()).toMillis());
-        Thread warmUp = new Thread(Lifecycle::loadUpgradePath, "baton-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.start();
+        supervisors.announceReady(generation > 1);
+        events.info("ready in {} ms", millisSinceStart());
+        preload("baton-warm-up", Lifecycle::loadUpgradePath);
+        String stop = becomeOwner();
+        if (stop != null) {
+            events.info("{} came during the hand-off: stopping now that this generation owns the service", stop);
+            stopRequested(stop, 0);
+        }
+    }
+
+    /** GO, or a parent that died meanwhile: this generation owns the service. A parent that lives on keeps it. */
+    private void settle(Parent.Answer answer, String parent) {
+        switch (answer.verdict()) {
+            case GO -> { }
+            case PARENT_DIED -> events.warn("{} died during the hand-off; taking over ({})", parent, answer.why());
+            case REFUSED -> giveUp(parent + " kept the service: " + answer.why());
+        }
+    }
+
+    // stdout is the same open file the parent's stderr was (ChildStderr.capturable)
+    private void mergeStderrIntoStdout() {
+        try {
+            Native.dup2(1, 2);
+        } catch (IOException | RuntimeException e) {
+            events.warn("cannot point stderr back at stdout: {}", e.getMessage());
+        }
+    }
+
+    private synchronized String becomeOwner() {
+        state = State.SERVING;
+        String stop = stopAsked;
+        stopAsked = null;
+        return stop;
+    }
+
+    /** The parent kept the service: answer what this generation accepted meanwhile, then leave. */
+    private void giveUp(String why) {
+        synchronized (this) {
+            state = State.GIVING_UP;
+        }
+        events.error("{}; draining what this generation accepted, then exit 1", why);
+        drain("the parent kept the service", false);
+        exit(1);
+    }
+
+    private static void preload(String name, Runnable load) {
+        Thread thread = new Thread(load, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private long millisSinceStart() {
+        return Duration.between(since, Instant.now()).toMillis();
     }
 
     /**
@@ -122,18 +192,9 @@ public final class Lifecycle {
      * hand-off's critical path.
      */
     private static void loadUpgradePath() {
-        List.of(Upgrader.class, Deploy.class, ReadyChannel.class, Handoff.class, Fds.class, Listener.class,
+        List.of(Upgrader.class, Deploy.class, ReadyChannel.class, Handoff.class, Fds.class, Listener.class, ChildStderr.class,
                 HttpServer.DrainReport.class, PidFile.class, SystemdNotify.class).forEach(Class::getName);
         Native.getpid(); // loads jnr-posix and jffi's native library
-    }
-
-    private boolean confirmedByParent(Handoff handoff) {
-        try {
-            return ReadyChannel.reportReady(handoff.readySocket(), handoff.token(), pid);
-        } catch (IOException e) {
-            events.error("cannot report ready to parent pid {}: {}", handoff.parentPid(), e.getMessage());
-            return false;
-        }
     }
 
     public int port() {
@@ -152,83 +213,111 @@ public final class Lifecycle {
         return listener;
     }
 
+    Path workingDirectory() {
+        return workingDirectory;
+    }
+
     Events events() {
         return events;
     }
 
-    /** SIGUSR2: start the successor, unless an upgrade or a stop is already under way. */
+    Supervisors supervisors() {
+        return supervisors;
+    }
+
+    /** SIGUSR2: start the successor, unless this generation does not own the service or already upgrades. */
     void upgradeRequested() {
         synchronized (this) {
             if (state != State.SERVING) {
-                events.info("SIGUSR2 ignored: this generation is {}", state == State.STOPPING ? "stopping" : "handing over");
+                events.info("SIGUSR2 ignored: this generation is {}", state == State.UPGRADING
+                        ? "already upgrading" : state.name().toLowerCase().replace('_', ' '));
                 return;
             }
-            if (upgrading) {
-                events.info("SIGUSR2 ignored: an upgrade is already in progress");
-                return;
-            }
-            upgrading = true;
+            state = State.UPGRADING;
         }
         events.info("upgrade requested (SIGUSR2)");
         Upgrader.begin(this);
     }
 
-    /** Records the child an upgrade started, so that a stop meanwhile can take it down; false when stopping. */
+    /** Records the child an upgrade started, so that a stop meanwhile takes it down; false when stopping. */
     synchronized boolean adopt(Process started) {
         child = started;
-        return state == State.SERVING;
+        return state == State.UPGRADING;
+    }
+
+    synchronized boolean upgrading() {
+        return state == State.UPGRADING;
     }
 
     /**
-     * The child is ready: commits to the hand-off unless a stop came first, and stops accepting, so that once
-     * the child announces itself (pid file, systemd) no new connection reaches this generation.
+     * The commit. Unless a stop came first, stops accepting (so that once the child announces itself no new
+     * connection reaches this generation) and tells the child GO; from then on the child owns the service and
+     * nothing here signals, waits for or rolls it back. When {@code go} fails, the child never heard it:
+     * accepting resumes and the upgrade fails as before GO.
      */
-    boolean commitHandOver() {
-        synchronized (this) {
-            if (state != State.SERVING) {
-                return false;
-            }
-            state = State.HANDING_OVER;
+    synchronized boolean commitHandOver(ReadyChannel ready) throws IOException {
+        if (state != State.UPGRADING) {
+            return false;
         }
         server.pauseAccepting();
+        try {
+            ready.go();
+        } catch (IOException | RuntimeException e) {
+            server.resumeAccepting();
+            throw e;
+        }
+        state = State.HANDED_OVER;
+        child = null;
         return true;
     }
 
-    /** The ready child vanished before it heard it owns the service: this generation goes on as before. */
-    void abandonHandOver() {
-        server.resumeAccepting();
-        synchronized (this) {
-            state = State.SERVING;
-        }
-    }
-
-    synchronized boolean stopping() {
-        return state == State.STOPPING;
-    }
-
-    synchronized void upgradeOver() {
-        upgrading = false;
+    /** The upgrade ended before GO. True when this generation serves on; false when it is stopping. */
+    synchronized boolean upgradeFailed() {
         child = null;
+        if (state == State.UPGRADING) {
+            state = State.SERVING;
+            return true;
+        }
+        return false;
     }
 
-    /** SIGTERM/SIGINT: the first drains and exits; another one while draining exits at once. */
+    /**
+     * SIGTERM/SIGINT. The owner of the service drains and exits (taking down a child that is not ready yet).
+     * Anywhere else the signal concerns only this generation: while the hand-off from its parent is open it is
+     * put off until the hand-off is settled; a generation that is already draining goes on draining. Another stop
+     * signal after that ends the process at once.
+     */
     void stopRequested(String signal, int exitStatusIfImpatient) {
         Process pending;
         synchronized (this) {
-            if (state == State.STOPPING) {
+            if (state == State.STOPPING || stopAsked != null) {
                 events.warn("{} again while draining: exiting now", signal);
                 Runtime.getRuntime().halt(exitStatusIfImpatient);
             }
-            state = State.STOPPING;
-            pending = child;
+            switch (state) {
+                case SERVING, UPGRADING -> {
+                    pending = child;
+                    state = State.STOPPING;
+                }
+                case STARTING -> {
+                    stopAsked = signal;
+                    events.info("{}: stopping once the hand-off from the parent generation is settled", signal);
+                    return;
+                }
+                default -> {
+                    stopAsked = signal;
+                    events.info("{}: already draining, which goes on; another signal ends it now", signal);
+                    return;
+                }
+            }
         }
         Thread stopper = new Thread(() -> {
-            if (pending != null) {
-                events.info("{}: stopping the upgrade to child pid {}", signal, pending.pid());
-                Upgrader.stop(pending);
-            }
+            Thread childStop = pending == null ? null : Upgrader.stopInBackground(pending, this, signal);
             drain(signal, true);
-            exit();
+            if (childStop != null) {
+                join(childStop);
+            }
+            exit(0);
         }, "baton-stop");
         // Signal threads are daemons, and so would be this one: the JVM could end mid-drain once Undertow's
         // threads are gone, before the exit status and the last log line.
@@ -236,10 +325,9 @@ public final class Lifecycle {
         stopper.start();
     }
 
-    /** The child took over: drain what is left here and exit. */
+    /** The child took over: drain what is left here. */
     void handOver(long childPid) {
         drain("gen " + (generation + 1) + " pid " + childPid + " took over", false);
-        exit();
     }
 
     /** {@code app.stop()}: drain, then return. */
@@ -253,12 +341,13 @@ public final class Lifecycle {
         drain("stop()", true);
     }
 
+    /** Stops accepting at once (every copy of the listener in this process closes), serves what is open, then stops. */
     private void drain(String why, boolean finalStop) {
         if (finalStop) {
-            notifySystemd("STOPPING=1");
+            supervisors.stopping();
         }
         events.info("draining {} exchanges on {} connections ({})", server.exchanges(), server.connections(), why);
-        listener.closeKeepingOutput(server::stopAccepting);
+        listener.closeKeepingOutput(server::stopAccepting, events);
         for (Runnable callback : drainCallbacks) {
             try {
                 callback.run();
@@ -272,28 +361,22 @@ public final class Lifecycle {
         } else {
             events.info("drained in {} ms", report.millis());
         }
-        if (finalStop && config.signals() && config.pidFile().isPresent()) {
-            try {
-                PidFile.remove(config.pidFile().get(), pid);
-            } catch (IOException e) {
-                events.warn("cannot remove pid file {}: {}", config.pidFile().get(), e.getMessage());
-            }
+        if (finalStop && config.signals()) {
+            supervisors.removePidFile();
         }
     }
 
-    private void exit() {
-        events.info("exit 0");
-        System.exit(0);
+    void exit(int status) {
+        events.info("exit {}", status);
+        System.exit(status);
     }
 
-    void notifySystemd(String message) {
-        systemd.ifPresent(notify -> {
-            try {
-                notify.send(message);
-            } catch (IOException e) {
-                events.warn("systemd notify '{}' failed: {}", message.replace('\n', ' '), e.getMessage());
-            }
-        });
+    private static void join(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private java.net.SocketAddress localAddress() {

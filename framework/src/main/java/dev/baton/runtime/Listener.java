@@ -50,37 +50,68 @@ record Listener(ServerSocketChannel channel, String source, boolean fromFdZero) 
         }
     }
 
-    /** Puts this listener at fd 0 so that a child started with stdin inherited gets it. Idempotent. */
-    void moveToFdZero() throws IOException {
-        int fd = Fds.fdOf(channel);
-        if (fd != 0) {
-            Native.dup2(fd, 0);
+    /**
+     * Starts {@code child} with this listener as its fd 0, the one fd a child started with stdin inherited gets.
+     * A listener that is not already at fd 0 goes there only for the spawn: were it left there, a final stop
+     * would close the channel but not this copy, and the socket would go on queueing connections nobody takes
+     * instead of refusing them.
+     */
+    Process startWithListenerAtFdZero(ProcessBuilder child) throws IOException {
+        if (fromFdZero) {
+            return child.start();
+        }
+        int stdin = Native.dup(0);
+        try {
+            Native.dup2(Fds.fdOf(channel), 0);
+            return child.start();
+        } finally {
+            Native.dup2(stdin, 0);
+            Native.close(stdin);
+        }
+    }
+
+    private static int dupOrNone(int fd) {
+        try {
+            return Native.dup(fd);
+        } catch (IOException closed) {
+            return -1;
         }
     }
 
     /**
      * Runs {@code close}, which closes this listener, keeping stdout and stderr. When a channel from
      * {@link System#inheritedChannel()} closes, the JDK points fds 0, 1 and 2 at /dev/null (inetd's convention,
-     * where they were the connection); a generation's log would vanish mid-drain.
+     * where they were the connection); a generation's log would vanish mid-drain. Never fails: a drain must go
+     * on even when no fd is left to keep the output with (EMFILE), at the cost of the rest of the log.
      */
-    void closeKeepingOutput(Runnable close) {
+    void closeKeepingOutput(Runnable close, Events events) {
         if (!fromFdZero) {
             close.run();
             return;
         }
+        int out = dupOrNone(1);
+        int err = dupOrNone(2);
+        if (out < 0 || err < 0) {
+            events.warn("cannot keep stdout and stderr while closing the listener (no fd to spare?): the rest of this"
+                    + " generation's output is lost");
+        }
         try {
-            int out = Native.dup(1);
-            int err = Native.dup(2);
-            try {
-                close.run();
-            } finally {
-                Native.dup2(out, 1);
-                Native.dup2(err, 2);
-                Native.close(out);
-                Native.close(err);
-            }
+            close.run();
+        } finally {
+            restore(out, 1, events);
+            restore(err, 2, events);
+        }
+    }
+
+    private static void restore(int copy, int fd, Events events) {
+        if (copy < 0) {
+            return;
+        }
+        try {
+            Native.dup2(copy, fd);
+            Native.close(copy);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep stdout and stderr while closing the listener", e);
+            events.warn("cannot restore fd {}: {}", fd, e.getMessage());
         }
     }
 

@@ -8,6 +8,7 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
+import jnr.ffi.types.intptr_t;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.socklen_t;
 import jnr.ffi.types.ssize_t;
@@ -31,6 +32,8 @@ public final class Native {
     // A send on AF_UNIX queues the datagram before it returns, so a receiver that checks after
     // the send needs no wait: a missing datagram must be an error, never a hang.
     private static final int MSG_DONTWAIT = 0x40;
+    private static final long SIG_DFL = 0;
+    private static final long SIG_ERR = -1;
 
     /** What jnr-posix does not bind. Public only because jnr-ffi implements it in its own class loader. */
     public interface LibC {
@@ -42,6 +45,8 @@ public final class Native {
                              @In byte[] address, @socklen_t int addressLength);
 
         @ssize_t long recv(int fd, @Out byte[] buffer, @size_t long length, int flags);
+
+        @intptr_t long signal(int signal, @intptr_t long handler);
     }
 
     private static POSIX posix;
@@ -69,6 +74,16 @@ public final class Native {
     public static void close(int fd) throws IOException {
         if (posix().close(fd) < 0) {
             throw failure("close(" + fd + ")", posix().errno());
+        }
+    }
+
+    /**
+     * Gives {@code signal} back its default action. A process started with a signal ignored (a shell's background
+     * job ignores SIGINT) keeps it ignored, and the JVM then refuses to handle it; after this it accepts.
+     */
+    static void defaultAction(int signal) throws IOException {
+        if (libc().signal(signal, SIG_DFL) == SIG_ERR) {
+            throw failure("signal(" + signal + ", SIG_DFL)", lastError());
         }
     }
 

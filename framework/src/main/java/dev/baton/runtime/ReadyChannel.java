@@ -15,16 +15,21 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The readiness handshake between a parent generation and the child it started: a Unix-domain socket in a
  * private (0700) directory. The child says {@code READY <pid> <token>}; only the child started with that token
  * and that pid is believed. The parent answers {@code GO} only once it has committed to the hand-off, so a child
- * that reports ready just as its parent gives up on it learns it must not stay.
+ * that reports ready just as its parent gives up on it learns it must not stay. Every read has a deadline: a peer
+ * that says nothing cannot hold either side.
  */
 final class ReadyChannel implements AutoCloseable {
 
     private static final int LINE_MAX = 256;
+    /** How long a peer of the parent may take to send its one line once connected. */
+    static final Duration PEER_DEADLINE = Duration.ofSeconds(2);
 
     private final Path directory;
     private final Path socketPath;
@@ -62,36 +67,85 @@ final class ReadyChannel implements AutoCloseable {
         return token;
     }
 
+    /** A connection that has not yet said its line. */
+    private record Peer(ByteBuffer line, long deadline) {}
+
     /**
-     * Waits until {@code process} reports ready (true), exits, or {@code timeout} passes (false). Connections
-     * that do not carry the right pid and token are dropped and the wait goes on.
+     * Waits until {@code process} reports ready (true), exits, {@code timeout} passes or the report is no longer
+     * {@code wanted} (false). Peers are read
+     * side by side, each with its own deadline: one that says something else, or nothing in time, is dropped and
+     * logged while the wait for the real child goes on.
      */
-    boolean awaitReady(Process process, Duration timeout) throws IOException {
+    boolean awaitReady(Process process, Duration timeout, BooleanSupplier wanted, Events events) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String expected = "READY " + process.pid() + " " + token;
         server.configureBlocking(false);
         try (Selector selector = Selector.open()) {
             server.register(selector, SelectionKey.OP_ACCEPT);
-            while (process.isAlive() && System.nanoTime() < deadline) {
-                selector.select(50);
-                selector.selectedKeys().clear();
-                SocketChannel candidate = server.accept();
-                if (candidate == null) {
-                    continue;
+            try {
+                while (process.isAlive() && System.nanoTime() < deadline && wanted.getAsBoolean()) {
+                    selector.select(50);
+                    selector.selectedKeys().clear();
+                    for (SocketChannel peer; (peer = server.accept()) != null; ) {
+                        peer.configureBlocking(false);
+                        peer.register(selector, SelectionKey.OP_READ,
+                                new Peer(ByteBuffer.allocate(LINE_MAX), System.nanoTime() + PEER_DEADLINE.toNanos()));
+                    }
+                    for (SelectionKey key : selector.keys()) {
+                        if (key.channel() instanceof SocketChannel peer && key.isValid()) {
+                            String verdict = hear(peer, (Peer) key.attachment(), expected);
+                            if (verdict == null) {
+                                child = peer;
+                                return true;
+                            }
+                            if (!verdict.isEmpty()) {
+                                events.warn("dropped a peer on the ready channel: {}", verdict);
+                                peer.close();
+                            }
+                        }
+                    }
                 }
-                if (expected.equals(readLine(candidate))) {
-                    child = candidate;
-                    return true;
+                return false;
+            } finally {
+                for (SelectionKey key : selector.keys()) {
+                    if (key.channel() instanceof SocketChannel peer && peer != child && peer.isOpen()) {
+                        events.warn("dropped a peer on the ready channel: it had not reported when the wait ended");
+                        peer.close();
+                    }
                 }
-                candidate.close();
             }
         }
-        return false;
+    }
+
+    /** Null: the expected report. Empty: nothing to decide yet. Otherwise why the peer is dropped. */
+    private static String hear(SocketChannel peer, Peer state, String expected) throws IOException {
+        int read;
+        try {
+            read = peer.read(state.line());
+        } catch (IOException e) {
+            return "its connection failed (" + e.getMessage() + ")";
+        }
+        String line = lineIn(state.line());
+        if (line != null) {
+            return line.equals(expected) ? null
+                    : line.startsWith("READY ") ? "it reported ready with another pid or token" : "it said something else";
+        }
+        if (read < 0) {
+            return "it closed the connection without reporting";
+        }
+        if (!state.line().hasRemaining()) {
+            return "it sent " + LINE_MAX + " bytes and no line";
+        }
+        return System.nanoTime() > state.deadline() ? "it said nothing within " + PEER_DEADLINE.toMillis() + " ms" : "";
     }
 
     /** Tells the ready child that it now owns the service. */
     void go() throws IOException {
-        child.write(ByteBuffer.wrap("GO\n".getBytes(StandardCharsets.US_ASCII)));
+        ByteBuffer go = ByteBuffer.wrap("GO\n".getBytes(StandardCharsets.US_ASCII));
+        child.write(go); // three bytes into an empty socket buffer: all or an exception, even when non-blocking
+        if (go.hasRemaining()) {
+            throw new IOException("the ready channel took " + go.position() + " of the 3 bytes of GO");
+        }
     }
 
     /** Removes the socket and its directory; safe in every outcome and more than once. */
@@ -109,28 +163,47 @@ final class ReadyChannel implements AutoCloseable {
         }
     }
 
-    /** Child side: reports ready and waits for the parent's answer; true when the parent said GO. */
-    static boolean reportReady(Path socket, String token, long pid) throws IOException {
+    /**
+     * Child side: reports ready and waits up to {@code timeout} for the parent's answer. Returns the answer line
+     * ({@code GO} when the parent committed), or null when the parent closed the channel or said nothing in time.
+     *
+     * @throws IOException when the parent's channel cannot be reached or fails
+     */
+    static String reportReady(Path socket, String token, long pid, Duration timeout) throws IOException {
         try (SocketChannel parent = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             parent.write(ByteBuffer.wrap(("READY " + pid + " " + token + "\n").getBytes(StandardCharsets.US_ASCII)));
-            return "GO".equals(readLine(parent));
+            return readLine(parent, System.nanoTime() + timeout.toNanos());
         }
     }
 
-    // The peer writes one short line and then waits, so a blocking read of up to one line cannot stall for long.
-    private static String readLine(SocketChannel channel) throws IOException {
-        channel.configureBlocking(true);
+    /** One line, or null at end of stream or at the deadline (after a last look at what has arrived). */
+    private static String readLine(SocketChannel channel, long deadline) throws IOException {
+        channel.configureBlocking(false);
         ByteBuffer buffer = ByteBuffer.allocate(LINE_MAX);
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer) < 0) {
-                break;
-            }
-            byte last = buffer.get(buffer.position() - 1);
-            if (last == '\n') {
-                break;
+        try (Selector selector = Selector.open()) {
+            channel.register(selector, SelectionKey.OP_READ);
+            while (true) {
+                int read = channel.read(buffer);
+                String line = lineIn(buffer);
+                if (line != null) {
+                    return line;
+                }
+                long left = deadline - System.nanoTime();
+                if (read < 0 || !buffer.hasRemaining() || left <= 0) {
+                    return null;
+                }
+                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                selector.selectedKeys().clear();
             }
         }
-        String line = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
-        return line.endsWith("\n") ? line.substring(0, line.length() - 1) : null;
+    }
+
+    private static String lineIn(ByteBuffer buffer) {
+        for (int i = 0; i < buffer.position(); i++) {
+            if (buffer.get(i) == '\n') {
+                return new String(buffer.array(), 0, i, StandardCharsets.US_ASCII);
+            }
+        }
+        return null;
     }
 }

@@ -1,6 +1,8 @@
 package dev.baton.runtime;
 
+import java.io.IOException;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The signals a generation answers. sun.misc.Signal is the only way to handle them in the JDK; its handlers run
@@ -12,7 +14,31 @@ final class Signals {
 
     static void install(Lifecycle lifecycle) {
         Signal.handle(new Signal("USR2"), signal -> lifecycle.upgradeRequested());
-        Signal.handle(new Signal("TERM"), signal -> lifecycle.stopRequested("SIGTERM", 128 + 15));
-        Signal.handle(new Signal("INT"), signal -> lifecycle.stopRequested("SIGINT", 128 + 2));
+        handleEvenIfIgnored("TERM", signal -> lifecycle.stopRequested("SIGTERM", 128 + 15), lifecycle.events());
+        handleEvenIfIgnored("INT", signal -> lifecycle.stopRequested("SIGINT", 128 + 2), lifecycle.events());
+    }
+
+    /**
+     * A process inherits ignored signals: a non-interactive shell starts every background job ({@code cmd &})
+     * with SIGINT ignored, and the JVM then silently declines to handle it. A stop signal is how an operator or
+     * a script stops a generation cleanly, so give it back its default action and handle it; say so when the JVM
+     * still refuses.
+     */
+    private static void handleEvenIfIgnored(String name, SignalHandler handler, Events events) {
+        Signal signal = new Signal(name);
+        if (Signal.handle(signal, handler) != SignalHandler.SIG_IGN) {
+            return;
+        }
+        try {
+            Native.defaultAction(signal.getNumber());
+            if (Signal.handle(signal, handler) != SignalHandler.SIG_IGN) {
+                events.info("SIG{} was ignored when this process started (a background job of a shell?); handling it anyway", name);
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            events.warn("cannot undo the inherited SIG_IGN of SIG{}: {}", name, e.getMessage());
+        }
+        events.warn("SIG{} is ignored (inherited from whatever started this process): it will not stop this generation;"
+                + " start it with SIG{} at its default action", name, name);
     }
 }

@@ -1,115 +1,185 @@
 package dev.baton.runtime;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One upgrade, on a thread of its own: check the deploy path, start the new jar with the listener at its fd 0,
- * wait for its ready report, then hand over, or take the child down and keep serving with the reason logged.
+ * wait for its ready report, then commit to the hand-off (GO) and drain, or take the child down and keep serving
+ * with the reason logged. Everything before GO can fail back to serving; nothing after it can.
  */
 final class Upgrader {
 
-    private static final long TERM_GRACE_SECONDS = 5;
+    /** How long a stopped child has, beyond its drain, before it is killed. */
+    private static final Duration TERM_GRACE = Duration.ofSeconds(5);
+    /** How long a generation that handed over waits for its child to stop writing through it before it exits. */
+    private static final long STDERR_HANDOVER_MILLIS = 5_000;
 
     private final Lifecycle lifecycle;
     private final Events events;
+    private final int childGeneration;
+    private final long start = System.nanoTime();
+    private ReadyChannel ready;
+    private Process child;
+    private ChildStderr stderr;
 
     private Upgrader(Lifecycle lifecycle) {
         this.lifecycle = lifecycle;
         this.events = lifecycle.events();
+        this.childGeneration = lifecycle.generation() + 1;
     }
 
     static void begin(Lifecycle lifecycle) {
         Thread thread = new Thread(new Upgrader(lifecycle)::run, "baton-upgrade");
-        thread.setDaemon(false); // see Lifecycle.stopRequested: it may end in a drain and the exit
+        thread.setDaemon(false); // it may end in the drain and the exit
         thread.start();
     }
 
     private void run() {
-        try {
-            upgrade();
-        } finally {
-            lifecycle.upgradeOver();
-        }
-    }
-
-    private void upgrade() {
-        long start = System.nanoTime();
-        Deploy deploy;
-        try {
-            deploy = Deploy.ofThisProcess(lifecycle.config().jar().orElse(null));
-        } catch (IOException | IllegalStateException e) {
-            events.warn("upgrade refused: {}", e.getMessage());
+        Deploy deploy = checkedDeploy();
+        if (deploy == null) {
+            lifecycle.upgradeFailed();
             return;
-        }
-        String problem = deploy.problem();
-        if (problem != null) {
-            events.warn("upgrade refused: {}: {}", deploy.jar(), problem);
-            return;
-        }
-        if (deploy.overwrittenInPlace()) {
-            events.warn("{} was overwritten in place while this generation runs from it: it may fail to load classes."
-                    + " Deploy by writing the new jar beside it and renaming it over the deploy path (mv)", deploy.jar());
         }
         String failure;
-        Process child = null;
-        boolean committed = false;
-        try (ReadyChannel ready = ReadyChannel.open()) {
-            lifecycle.listener().moveToFdZero();
-            Handoff handoff = new Handoff(lifecycle.generation() + 1, ProcessHandle.current().pid(), ready.socketPath(), ready.token());
-            lifecycle.notifySystemd("RELOADING=1");
-            child = deploy.childProcess(handoff.asEnvironment(), events).start();
-            events.info("spawned gen {} pid {} from {}", handoff.generation(), child.pid(), deploy.jar());
-            if (!lifecycle.adopt(child)) {
-                stop(child);
-                return;
-            }
-            failure = awaitChild(ready, child, handoff.generation());
-            if (failure == null) {
-                committed = true;
-                ready.go();
-                events.info("gen {} pid {} ready after {} ms; handing over", handoff.generation(), child.pid(),
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-                ready.close();
-                lifecycle.handOver(child.pid());
-                return;
-            }
+        try {
+            failure = startAndAwait(deploy);
         } catch (IOException | RuntimeException | LinkageError e) {
             // LinkageError: a jar overwritten in place under this JVM (see Deploy.overwrittenInPlace)
             failure = e.toString();
         }
+        if (failure == null) {
+            handOver();
+        } else {
+            rollBack(failure);
+        }
+    }
+
+    /** The deploy path, when it looks startable; else null, with the reason logged. */
+    private Deploy checkedDeploy() {
+        try {
+            Deploy deploy = Deploy.ofThisProcess(lifecycle.config().jar().orElse(null), lifecycle.workingDirectory());
+            String problem = deploy.problem();
+            if (problem != null) {
+                events.warn("upgrade refused: {}: {}", deploy.jar(), problem);
+                return null;
+            }
+            if (deploy.overwrittenInPlace()) {
+                events.warn("{} was overwritten in place while this generation runs from it: it may fail to load classes."
+                        + " Deploy by writing the new jar beside it and renaming it over the deploy path (mv)", deploy.jar());
+            }
+            return deploy;
+        } catch (IOException | RuntimeException | LinkageError e) {
+            events.warn("upgrade refused: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    /** Null once the child is ready and has been told GO; else why the upgrade failed. */
+    private String startAndAwait(Deploy deploy) throws IOException {
+        ready = ReadyChannel.open();
+        boolean piped = ChildStderr.capturable();
+        Handoff handoff = new Handoff(childGeneration, ProcessHandle.current().pid(), ready.socketPath(), ready.token(), piped);
+        lifecycle.supervisors().reloading();
+        child = lifecycle.listener().startWithListenerAtFdZero(deploy.childProcess(handoff.asEnvironment(), piped, events));
+        stderr = piped ? ChildStderr.relay(child) : null;
+        events.info("spawned gen {} pid {} from {}", childGeneration, child.pid(), deploy.jar());
+        if (!lifecycle.adopt(child)) {
+            return "this generation is stopping";
+        }
+        if (ready.awaitReady(child, lifecycle.config().readyTimeout(), lifecycle::upgrading, events)) {
+            return lifecycle.commitHandOver(ready) ? null : "this generation is stopping";
+        }
+        if (!lifecycle.upgrading()) {
+            return "this generation is stopping";
+        }
+        String who = "gen " + childGeneration + " pid " + child.pid();
+        if (child.isAlive()) {
+            return who + " was not ready within " + lifecycle.config().readyTimeout().toMillis() + " ms";
+        }
+        return who + " exited with status " + child.exitValue() + " before it was ready" + lastWords(deploy.portBindingOptions());
+    }
+
+    /** What the child said last, and which of the JVM options it shares with this generation bind a port. */
+    private String lastWords(List<String> portBindingOptions) {
+        StringBuilder words = new StringBuilder();
+        String last = stderr == null ? null : stderr.lastWords();
+        if (last != null) {
+            words.append(": \"").append(last).append('"');
+        }
+        if (!portBindingOptions.isEmpty() && (stderr == null || stderr.bindFailed())) {
+            words.append(stderr == null ? "; if it could not bind a port: " : "; it could not bind a port: ")
+                    .append("the JVM option ").append(String.join(" ", portBindingOptions))
+                    .append(" binds a fixed port, which gen ").append(lifecycle.generation())
+                    .append(" still holds while the new generation starts");
+        }
+        return words.toString();
+    }
+
+    /** After GO: the child owns the service. This generation drains and exits, whatever happens meanwhile. */
+    private void handOver() {
+        try {
+            events.info("gen {} pid {} ready after {} ms; handing over", childGeneration, child.pid(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            close(ready);
+            lifecycle.handOver(child.pid());
+            if (stderr != null) {
+                stderr.awaitEnd(STDERR_HANDOVER_MILLIS);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            events.error("after the hand-off: {}", e.toString());
+        } finally {
+            lifecycle.exit(0);
+        }
+    }
+
+    /** Before GO: the child never owned the service. It is told so (the channel closes) and stopped. */
+    private void rollBack(String failure) {
+        close(ready);
         if (child != null) {
-            stop(child);
+            stop(child, grace(lifecycle));
         }
-        if (committed) {
-            lifecycle.abandonHandOver();
-        }
-        if (lifecycle.stopping()) {
+        if (!lifecycle.upgradeFailed()) {
             events.info("upgrade abandoned: this generation is stopping");
             return;
         }
         events.error("upgrade failed: {}; gen {} keeps serving", failure, lifecycle.generation());
-        lifecycle.notifySystemd("READY=1");
+        lifecycle.supervisors().stillReady();
     }
 
-    /** Null when the child is ready and this generation committed to handing over; else why not. */
-    private String awaitChild(ReadyChannel ready, Process child, int childGeneration) throws IOException {
-        boolean reported = ready.awaitReady(child, lifecycle.config().readyTimeout());
-        if (reported) {
-            return lifecycle.commitHandOver() ? null : "this generation is stopping";
+    private void close(ReadyChannel channel) {
+        if (channel == null) {
+            return;
         }
-        if (!child.isAlive()) {
-            return "gen " + childGeneration + " pid " + child.pid() + " exited with status " + child.exitValue()
-                    + " before it was ready";
+        try {
+            channel.close();
+        } catch (RuntimeException e) {
+            events.warn("{}", e.getMessage());
         }
-        return "gen " + childGeneration + " pid " + child.pid() + " was not ready within " + lifecycle.config().readyTimeout().toMillis() + " ms";
     }
 
-    /** SIGTERM, then SIGKILL after a grace period; waits, so that no zombie is left behind. */
-    static void stop(Process child) {
+    /** A stop of {@code lifecycle} during an upgrade takes the child down, on a thread of its own. */
+    static Thread stopInBackground(Process child, Lifecycle lifecycle, String signal) {
+        Thread thread = new Thread(() -> {
+            lifecycle.events().info("{}: stopping the upgrade to child pid {}", signal, child.pid());
+            stop(child, grace(lifecycle));
+        }, "baton-stop-child");
+        thread.start();
+        return thread;
+    }
+
+    /** A child may have accepted connections before it heard it must leave; it drains them before it exits. */
+    private static Duration grace(Lifecycle lifecycle) {
+        return lifecycle.config().drainTimeout().plus(TERM_GRACE);
+    }
+
+    /** SIGTERM, then SIGKILL after {@code grace}; waits, so that no zombie is left behind. */
+    private static void stop(Process child, Duration grace) {
         child.destroy();
         try {
-            if (!child.waitFor(TERM_GRACE_SECONDS, TimeUnit.SECONDS)) {
+            if (!child.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 child.destroyForcibly();
                 child.waitFor();
             }

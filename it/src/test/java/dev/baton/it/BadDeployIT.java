@@ -34,7 +34,8 @@ class BadDeployIT {
                 survives(app, load, "no Main-Class", jar -> Jars.withMainClass(good, jar, null),
                         "upgrade refused: app.jar: its manifest has no Main-Class");
                 survives(app, load, "main throws", jar -> Jars.withMainClass(good, jar, "dev.baton.it.TestApp$MainThrows"),
-                        "exited with status 1 before it was ready; gen ");
+                        "exited with status 1 before it was ready: \"Exception in thread \"main\" "
+                                + "java.lang.IllegalStateException: broken on purpose\"; gen ");
                 survives(app, load, "main returns", jar -> Jars.withMainClass(good, jar, "dev.baton.it.TestApp$MainReturns"),
                         "exited with status 0 before it was ready; gen ");
                 survives(app, load, "never ready", jar -> Jars.withMainClass(good, jar, "dev.baton.it.TestApp$NeverReady"),

@@ -34,6 +34,8 @@ final class Deployment implements AutoCloseable {
     final Path log;
     final Path pidFile;
     private final Set<Long> pids = new LinkedHashSet<>();
+    private List<String> launcher = List.of();
+    private Path workingDirectory;
     private Process first;
     private int port;
 
@@ -43,16 +45,31 @@ final class Deployment implements AutoCloseable {
         log = dir.resolve("out.log");
         pidFile = dir.resolve("app.pid");
         Files.copy(TEST_APP, jar);
+        workingDirectory = dir;
+    }
+
+    /** Starts generation 1 through {@code command} (e.g. a shell that changes a signal's disposition, then execs). */
+    Deployment launchedBy(String... command) {
+        launcher = List.of(command);
+        return this;
+    }
+
+    /** Starts generation 1 in {@code directory} (as named, with PWD set as a shell or a unit would), not in {@link #dir}. */
+    Deployment in(Path directory) {
+        workingDirectory = directory;
+        return this;
     }
 
     /** Starts generation 1 with {@code options} (e.g. -Dbaton.readyTimeout=3s) and waits until it is ready. */
     Deployment start(List<String> options, Map<String, String> environment) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dbaton.host=127.0.0.1", "-Dbaton.port=0", "-Dbaton.pidFile=" + pidFile));
         command.addAll(options);
         command.addAll(List.of("-jar", "app.jar"));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("PWD", workingDirectory.toString());
         builder.environment().putAll(environment);
         first = builder.start();
         String ready = "gen=1 pid=" + first.pid() + " ready";
@@ -115,6 +132,21 @@ final class Deployment implements AutoCloseable {
         long pid = currentPid();
         pids.add(pid);
         return pid;
+    }
+
+    /** Waits until generation {@code generation} was spawned; its pid. */
+    long awaitSpawned(int generation) throws Exception {
+        String spawned = "spawned gen " + generation + " pid ";
+        awaitLog(spawned, 60);
+        Matcher pid = Pattern.compile(spawned + "(\\d+)").matcher(logText());
+        assertTrue(pid.find(), tail());
+        long child = Long.parseLong(pid.group(1));
+        pids.add(child);
+        return child;
+    }
+
+    static boolean alive(long pid) {
+        return Files.exists(Path.of("/proc/" + pid)) && !state(pid).contains("zombie");
     }
 
     /** Waits until {@code pid} has exited and been reaped: no process, not even a zombie, is left. */

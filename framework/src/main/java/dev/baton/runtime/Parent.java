@@ -1,0 +1,89 @@
+package dev.baton.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A new generation's side of the hand-off: it reports ready to the parent that started it and learns who owns
+ * the service. GO: this generation does. No GO from a parent that is still alive: the parent keeps it, and this
+ * generation must leave. No GO because the parent died (OOM killer, {@code kill -9}): this generation holds the
+ * only remaining copy of the listener, so it takes over rather than take the service down with it.
+ */
+final class Parent {
+
+    /** How long the parent may take between the ready report and its answer; it answers at once when it can. */
+    static final Duration ANSWER_DEADLINE = Duration.ofSeconds(10);
+    /**
+     * A dying process closes its sockets before the kernel hands its children to a new parent, so the end of
+     * the channel can be seen a moment before the parent pid changes.
+     */
+    private static final Duration REPARENTING = Duration.ofSeconds(1);
+
+    enum Verdict { GO, PARENT_DIED, REFUSED }
+
+    /** The verdict, and what led to it when it is not GO. */
+    record Answer(Verdict verdict, String why) {}
+
+    private Parent() {}
+
+    static Answer reportReady(Handoff handoff, long pid) {
+        String why;
+        try {
+            String answer = ReadyChannel.reportReady(handoff.readySocket(), handoff.token(), pid, ANSWER_DEADLINE);
+            if ("GO".equals(answer)) {
+                return new Answer(Verdict.GO, null);
+            }
+            why = answer == null ? "it closed the hand-off or did not answer within " + ANSWER_DEADLINE.toSeconds() + " s"
+                    : "it answered '" + answer + "'";
+        } catch (IOException e) {
+            why = "cannot report ready to it: " + e.getMessage();
+        }
+        if (diedSince(handoff.parentPid())) {
+            removeHandoffDirectory(handoff.readySocket());
+            return new Answer(Verdict.PARENT_DIED, why);
+        }
+        return new Answer(Verdict.REFUSED, why);
+    }
+
+    /** Whether process {@code pid} has ended (a zombie has: it only waits to be reaped). */
+    static boolean gone(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'Z' || state == 'X';
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    private static boolean diedSince(long parentPid) {
+        long deadline = System.nanoTime() + REPARENTING.toNanos();
+        do {
+            if (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(0L) != parentPid || gone(parentPid)) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        } while (System.nanoTime() < deadline);
+        return false;
+    }
+
+    /** A parent that died could not clean up after itself; its successor does. */
+    private static void removeHandoffDirectory(Path socket) {
+        try {
+            Files.deleteIfExists(socket);
+            Path directory = socket.getParent();
+            if (directory != null && directory.getFileName().toString().startsWith("baton-handoff-")) {
+                Files.deleteIfExists(directory);
+            }
+        } catch (IOException | RuntimeException leftBehind) {
+            // a stale socket in a private temp directory harms nothing
+        }
+    }
+}
