@@ -112,14 +112,9 @@ public final class Lifecycle {
         if (config.signals()) {
             Signals.install(this); // before the first accept: no signal may find accepted connections unanswered
         }
-        if (handoff.isPresent() && handoff.get().stderrPiped()) {
-            preload("baton-native-load", Native::getpid); // needed right after the hand-off: load it meanwhile
-        }
+        handoff.filter(Handoff::stderrPiped).ifPresent(piped -> Preload.nativeCalls()); // needed right after the hand-off
         server = HttpServer.start(listener.channel(), root, config.ioThreads(), config.workerThreads(), config.maxBodySize());
-        Parent.Answer answer = handoff.map(parent -> Parent.reportReady(parent, pid)).orElse(null);
-        if (handoff.isPresent() && handoff.get().stderrPiped()) {
-            mergeStderrIntoStdout(); // first: the parent, which relayed stderr until now, is leaving or gone
-        }
+        Parent.Answer answer = handoff.map(parent -> Parent.reportReady(parent, pid, events)).orElse(null);
         InetSocketAddress address = (InetSocketAddress) localAddress();
         String host = address.getAddress().isAnyLocalAddress() ? "0.0.0.0" : address.getHostString();
         events.info("listening on {}:{} ({}) in {} ms", host, address.getPort(), listener.source(), millisSinceStart());
@@ -127,34 +122,16 @@ public final class Lifecycle {
             becomeOwner();
             return;
         }
-        if (answer != null) {
-            settle(answer, "parent gen " + (generation - 1) + " pid " + handoff.get().parentPid());
+        if (answer != null && answer.verdict() == Parent.Verdict.REFUSED) {
+            giveUp(handoff.get().parentPid(), answer.why());
         }
         supervisors.announceReady(generation > 1);
         events.info("ready in {} ms", millisSinceStart());
-        preload("baton-warm-up", Lifecycle::loadUpgradePath);
+        Preload.upgradePath();
         String stop = becomeOwner();
         if (stop != null) {
             events.info("{} came during the hand-off: stopping now that this generation owns the service", stop);
             stopRequested(stop, 0);
-        }
-    }
-
-    /** GO, or a parent that died meanwhile: this generation owns the service. A parent that lives on keeps it. */
-    private void settle(Parent.Answer answer, String parent) {
-        switch (answer.verdict()) {
-            case GO -> { }
-            case PARENT_DIED -> events.warn("{} died during the hand-off; taking over ({})", parent, answer.why());
-            case REFUSED -> giveUp(parent + " kept the service: " + answer.why());
-        }
-    }
-
-    // stdout is the same open file the parent's stderr was (ChildStderr.capturable)
-    private void mergeStderrIntoStdout() {
-        try {
-            Native.dup2(1, 2);
-        } catch (IOException | RuntimeException e) {
-            events.warn("cannot point stderr back at stdout: {}", e.getMessage());
         }
     }
 
@@ -166,35 +143,18 @@ public final class Lifecycle {
     }
 
     /** The parent kept the service: answer what this generation accepted meanwhile, then leave. */
-    private void giveUp(String why) {
+    private void giveUp(long parentPid, String why) {
         synchronized (this) {
             state = State.GIVING_UP;
         }
-        events.error("{}; draining what this generation accepted, then exit 1", why);
+        events.error("parent gen {} pid {} kept the service ({}); draining what this generation accepted, then exit 1",
+                generation - 1, parentPid, why);
         drain("the parent kept the service", false);
         exit(1);
     }
 
-    private static void preload(String name, Runnable load) {
-        Thread thread = new Thread(load, name);
-        thread.setDaemon(true);
-        thread.start();
-    }
-
     private long millisSinceStart() {
         return Duration.between(since, Instant.now()).toMillis();
-    }
-
-    /**
-     * Loads, ahead of any signal, what an upgrade, a rollback and a drain need. A deploy that overwrites the
-     * running jar in place (cp instead of mv) leaves this JVM unable to load classes from it; the machinery that
-     * must then refuse or roll back the upgrade is already in memory. It also takes jnr's start-up off the
-     * hand-off's critical path.
-     */
-    private static void loadUpgradePath() {
-        List.of(Upgrader.class, Deploy.class, ReadyChannel.class, Handoff.class, Fds.class, Listener.class, ChildStderr.class,
-                HttpServer.DrainReport.class, PidFile.class, SystemdNotify.class).forEach(Class::getName);
-        Native.getpid(); // loads jnr-posix and jffi's native library
     }
 
     public int port() {

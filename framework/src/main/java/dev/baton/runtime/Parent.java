@@ -28,7 +28,23 @@ final class Parent {
 
     private Parent() {}
 
-    static Answer reportReady(Handoff handoff, long pid) {
+    /**
+     * Reports ready and returns the verdict; a parent that died is logged here. Either way stderr is this
+     * process's own again when this returns.
+     */
+    static Answer reportReady(Handoff handoff, long pid, Events events) {
+        Answer answer = ask(handoff, pid);
+        if (handoff.stderrPiped()) {
+            mergeStderrIntoStdout(events); // first: the parent, which relayed stderr until now, is leaving or gone
+        }
+        String parent = "parent gen " + (handoff.generation() - 1) + " pid " + handoff.parentPid();
+        if (answer.verdict() == Verdict.PARENT_DIED) {
+            events.warn("{} died during the hand-off; taking over ({})", parent, answer.why());
+        }
+        return answer;
+    }
+
+    private static Answer ask(Handoff handoff, long pid) {
         String why;
         try {
             String answer = ReadyChannel.reportReady(handoff.readySocket(), handoff.token(), pid, ANSWER_DEADLINE);
@@ -45,6 +61,15 @@ final class Parent {
             return new Answer(Verdict.PARENT_DIED, why);
         }
         return new Answer(Verdict.REFUSED, why);
+    }
+
+    // stdout is the same open file the parent's stderr was (ChildStderr.capturable)
+    private static void mergeStderrIntoStdout(Events events) {
+        try {
+            Native.dup2(1, 2);
+        } catch (IOException | RuntimeException e) {
+            events.warn("cannot point stderr back at stdout: {}", e.getMessage());
+        }
     }
 
     /** Whether process {@code pid} has ended (a zombie has: it only waits to be reaped). */

@@ -109,7 +109,7 @@ final class ReadyChannel implements AutoCloseable {
             } finally {
                 for (SelectionKey key : selector.keys()) {
                     if (key.channel() instanceof SocketChannel peer && peer != child && peer.isOpen()) {
-                        events.warn("dropped a peer on the ready channel: it had not reported when the wait ended");
+                        events.warn("dropped a peer on the ready channel: {}", "it had not reported when the wait ended");
                         peer.close();
                     }
                 }

@@ -156,7 +156,7 @@ final class Upgrader {
         try {
             channel.close();
         } catch (RuntimeException e) {
-            events.warn("{}", e.getMessage());
+            events.warn("hand-off files left behind: {}", e.getMessage());
         }
     }
 

@@ -1,0 +1,35 @@
+package dev.baton.runtime;
+
+import dev.baton.server.HttpServer;
+import java.util.List;
+
+/** Loading ahead of need, on daemon threads, so that what must be quick later does not wait for class loading. */
+final class Preload {
+
+    private Preload() {}
+
+    /** jnr-posix and jffi's native library: a new generation needs them right after the hand-off. */
+    static void nativeCalls() {
+        start("baton-native-load", Native::getpid);
+    }
+
+    /**
+     * Loads, ahead of any signal, what an upgrade, a rollback and a drain need. A deploy that overwrites the
+     * running jar in place (cp instead of mv) leaves this JVM unable to load classes from it; the machinery that
+     * must then refuse or roll back the upgrade is already in memory. It also takes jnr's start-up off the
+     * hand-off's critical path.
+     */
+    static void upgradePath() {
+        start("baton-warm-up", () -> {
+            List.of(Upgrader.class, Deploy.class, ReadyChannel.class, Handoff.class, Fds.class, Listener.class,
+                    ChildStderr.class, HttpServer.DrainReport.class, PidFile.class, SystemdNotify.class).forEach(Class::getName);
+            Native.getpid();
+        });
+    }
+
+    private static void start(String name, Runnable load) {
+        Thread thread = new Thread(load, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+}
