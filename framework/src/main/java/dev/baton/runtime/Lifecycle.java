@@ -242,15 +242,16 @@ public final class Lifecycle {
     }
 
     /**
-     * SIGTERM/SIGINT. The owner of the service drains and exits (taking down a child that is not ready yet).
-     * Anywhere else the signal concerns only this generation: while the hand-off from its parent is open it is
-     * put off until the hand-off is settled; a generation that is already draining goes on draining. Another stop
-     * signal after that ends the process at once.
+     * SIGTERM/SIGINT. The owner of the service drains and exits (taking down a child that is not ready yet); a
+     * second signal during that drain ends the process at once. Anywhere else the signal concerns only this
+     * generation: while the hand-off from its parent is open it is put off until the hand-off is settled; a
+     * generation draining after its hand-off goes on draining (a second signal ends it); one that gives up
+     * (its parent kept the service) goes on leaving.
      */
     void stopRequested(String signal, int exitStatusIfImpatient) {
         Process pending;
         synchronized (this) {
-            if (state == State.STOPPING || stopAsked != null) {
+            if (state == State.STOPPING || state == State.HANDED_OVER && stopAsked != null) {
                 events.warn("{} again while draining: exiting now", signal);
                 Runtime.getRuntime().halt(exitStatusIfImpatient);
             }
@@ -259,14 +260,20 @@ public final class Lifecycle {
                     pending = child;
                     state = State.STOPPING;
                 }
+                case HANDED_OVER -> {
+                    stopAsked = signal;
+                    events.info("{}: already draining, which goes on; another signal ends it now", signal);
+                    return;
+                }
+                // Both its parent (giving up on it) and a supervisor (stopping everything) may signal a child that
+                // does not own the service: neither is an operator's second signal, and its drain is bounded.
                 case STARTING -> {
                     stopAsked = signal;
                     events.info("{}: stopping once the hand-off from the parent generation is settled", signal);
                     return;
                 }
                 default -> {
-                    stopAsked = signal;
-                    events.info("{}: already draining, which goes on; another signal ends it now", signal);
+                    events.info("{}: already leaving, as its parent kept the service", signal);
                     return;
                 }
             }

@@ -6,10 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.tools.KeepAliveClient;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,6 +90,26 @@ class HandOffFaultsIT {
     }
 
     @Test
+    void sigtermToBothDuringTheHandOffStopsBothWithoutCuttingAnything() throws Exception {
+        try (Deployment app = new Deployment().start()) {
+            long gen1 = app.currentPid();
+            CompletableFuture<String> inFlight = app.getAsync("/slow?ms=2000");
+            Thread.sleep(300);
+            app.signal(gen1, "USR2");
+            long child = app.awaitSpawned(2);
+            Thread.sleep(400); // the child is somewhere in its start-up: each moment must end the same way
+            app.signal(gen1, "TERM");
+            app.signal(child, "TERM");
+            assertTrue(inFlight.get(20, TimeUnit.SECONDS).startsWith("HTTP/1.1 200"), "the parent drained");
+            assertTrue(app.firstProcess().waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, app.firstProcess().exitValue(), app.tail());
+            app.awaitGone(child, 30);
+            assertFalse(app.logText().contains("exiting now"), "no drain was cut: " + app.tail());
+            assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", app.port()).close(), "the service stopped");
+        }
+    }
+
+    @Test
     void theChildTakesOverWhenItsParentIsKilledDuringTheHandOff() throws Exception {
         try (Deployment app = new Deployment().start()) {
             long gen1 = app.currentPid();
@@ -90,17 +121,17 @@ class HandOffFaultsIT {
             String answer;
             try {
                 answer = app.getAsync("/").get(30, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 throw new AssertionError("no answer; child " + Deployment.state(child) + "\n" + app.tail());
             }
             assertTrue(answer.contains("gen 2 pid " + child), answer + "\n" + app.tail());
             app.awaitLog("gen=2 pid=" + child + " parent gen 1 pid " + gen1 + " died during the hand-off; taking over", 30);
             assertEquals(child, app.awaitNewPid(gen1, 30), "the pid file names the child");
-            String environ = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + child + "/environ"));
-            java.util.regex.Matcher socket = java.util.regex.Pattern.compile("BATON_HANDOFF_SOCKET=([^\\x00]+)").matcher(environ);
+            String environ = Files.readString(Path.of("/proc/" + child + "/environ"));
+            Matcher socket = Pattern.compile("BATON_HANDOFF_SOCKET=([^\\x00]+)").matcher(environ);
             assertTrue(socket.find());
-            java.nio.file.Path handoffDir = java.nio.file.Path.of(socket.group(1)).getParent();
-            app.await(() -> !java.nio.file.Files.exists(handoffDir), 10, "the dead parent's hand-off directory removed");
+            Path handoffDir = Path.of(socket.group(1)).getParent();
+            app.await(() -> !Files.exists(handoffDir), 10, "the dead parent's hand-off directory removed");
             long gen3 = app.upgrade();
             assertTrue(app.get("/").contains("gen 3 pid " + gen3), "the survivor upgrades as usual");
         }
@@ -161,20 +192,20 @@ class HandOffFaultsIT {
     void silentAndLyingPeersOnTheReadySocketDoNotHoldTheUpgrade() throws Exception {
         try (Deployment app = new Deployment().start()) {
             long gen1 = app.currentPid();
-            java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
-            java.util.Set<java.nio.file.Path> before = handoffSockets(tmp);
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            Set<java.nio.file.Path> before = handoffSockets(tmp);
             app.signal(gen1, "USR2");
             java.nio.file.Path[] socket = new java.nio.file.Path[1];
             app.await(() -> {
-                java.util.Set<java.nio.file.Path> now = handoffSockets(tmp);
+                Set<java.nio.file.Path> now = handoffSockets(tmp);
                 now.removeAll(before);
                 socket[0] = now.stream().findFirst().orElse(null);
                 return socket[0] != null;
             }, 30, "the hand-off socket");
-            java.net.UnixDomainSocketAddress address = java.net.UnixDomainSocketAddress.of(socket[0]);
-            try (java.nio.channels.SocketChannel silent = java.nio.channels.SocketChannel.open(address);
-                    java.nio.channels.SocketChannel liar = java.nio.channels.SocketChannel.open(address)) {
-                liar.write(java.nio.ByteBuffer.wrap(("READY " + ProcessHandle.current().pid() + " 00\n").getBytes()));
+            UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socket[0]);
+            try (SocketChannel silent = SocketChannel.open(address);
+                    SocketChannel liar = SocketChannel.open(address)) {
+                liar.write(ByteBuffer.wrap(("READY " + ProcessHandle.current().pid() + " 00\n").getBytes()));
                 long gen2 = app.awaitNewPid(gen1, 60);
                 assertTrue(app.get("/").contains("gen 2 pid " + gen2));
                 assertTrue(app.logText().contains("dropped a peer on the ready channel: it reported ready with another pid or token"),
@@ -186,14 +217,14 @@ class HandOffFaultsIT {
         }
     }
 
-    private static java.util.Set<java.nio.file.Path> handoffSockets(java.nio.file.Path tmp) {
-        try (var dirs = java.nio.file.Files.newDirectoryStream(tmp, "baton-handoff-*")) {
-            java.util.Set<java.nio.file.Path> sockets = new java.util.HashSet<>();
+    private static Set<java.nio.file.Path> handoffSockets(Path tmp) {
+        try (var dirs = Files.newDirectoryStream(tmp, "baton-handoff-*")) {
+            Set<java.nio.file.Path> sockets = new HashSet<>();
             dirs.forEach(dir -> sockets.add(dir.resolve("ready.sock")));
-            sockets.removeIf(path -> !java.nio.file.Files.exists(path));
+            sockets.removeIf(path -> !Files.exists(path));
             return sockets;
-        } catch (java.io.IOException e) {
-            return new java.util.HashSet<>();
+        } catch (IOException e) {
+            return new HashSet<>();
         }
     }
 }
