@@ -66,7 +66,7 @@ public final class HttpServer {
                     .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                     .getMap();
             HttpOpenListener http = new HttpOpenListener(new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4), protocol);
-            http.setRootHandler(traffic.count(root));
+            http.setRootHandler(traffic.count(CanonicalPath.before(root)));
             OptionMap socket = OptionMap.builder()
                     .set(Options.WORKER_IO_THREADS, worker.getIoThreadCount())
                     .set(Options.TCP_NODELAY, true)
