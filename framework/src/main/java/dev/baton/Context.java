@@ -3,14 +3,13 @@ package dev.baton;
 import dev.baton.json.JsonMapper;
 import dev.baton.json.JsonMapper.MalformedJsonException;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.handlers.Cookie;
-import io.undertow.server.handlers.CookieImpl;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -23,17 +22,17 @@ public final class Context {
 
     private final HttpServerExchange exchange;
     private final JsonMapper json;
-    private final long maxBodySize;
+    private final byte[] body;
     private Map<String, String> pathParams = Map.of();
     private String matchedPattern;
-    private byte[] body;
     private Object result;
     private boolean contentTypeChosen;
 
-    Context(HttpServerExchange exchange, JsonMapper json, long maxBodySize) {
+    /** {@code body} is the whole request body, received before the handler runs. */
+    Context(HttpServerExchange exchange, JsonMapper json, byte[] body) {
         this.exchange = exchange;
         this.json = json;
-        this.maxBodySize = maxBodySize;
+        this.body = body;
     }
 
     // ---- request
@@ -42,7 +41,10 @@ public final class Context {
         return exchange.getRequestMethod().toString();
     }
 
-    /** The request path, URL-decoded, without the query string. */
+    /**
+     * The request path in its one canonical form, decoded, without the query string: no {@code //}, dot segment
+     * or trailing slash (see {@link dev.baton.server.CanonicalPath}). Routes matched this same string.
+     */
     public String path() {
         return exchange.getRequestPath();
     }
@@ -83,32 +85,25 @@ public final class Context {
 
     /** The value of request cookie {@code name}, or null. */
     public String cookie(String name) {
-        Cookie cookie = exchange.getRequestCookie(name);
+        var cookie = exchange.getRequestCookie(name); // Undertow's Cookie, not Baton's
         return cookie == null ? null : cookie.getValue();
     }
 
-    /** The request body; a body over {@code baton.maxBodySize} ends the request with 413. */
+    /**
+     * The request body. It is received whole before the handler runs, without holding a worker thread; a body
+     * over {@code baton.maxBodySize} was answered with 413 and never reaches a handler.
+     */
     public byte[] bodyBytes() {
-        if (body == null) {
-            try (InputStream in = bodyStream()) {
-                body = in.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
         return body;
     }
 
     public String body() {
-        return new String(bodyBytes(), StandardCharsets.UTF_8);
+        return new String(body, StandardCharsets.UTF_8);
     }
 
-    /** The request body as a stream, for bodies read piece by piece; the size limit still applies. */
+    /** The request body as a stream, for code that wants one. */
     public InputStream bodyStream() {
-        if (!exchange.isBlocking()) {
-            throw new IllegalStateException("a Handler.nonBlocking handler cannot read the request body");
-        }
-        return new BoundedInputStream(exchange.getInputStream(), maxBodySize);
+        return new ByteArrayInputStream(body);
     }
 
     /** The body read as JSON into {@code type}; malformed JSON ends the request with 400 and a short reason. */
@@ -131,25 +126,46 @@ public final class Context {
         return exchange.getStatusCode();
     }
 
-    /** Sets response header {@code name}, replacing any value it had. */
+    /**
+     * Sets response header {@code name}, replacing any value it had. A name that is not a token, or a value with a
+     * control character (tab aside) or a character beyond Latin-1, throws: it would go out as other bytes, or as
+     * a header of its own.
+     */
     public Context header(String name, String value) {
         if (Headers.CONTENT_TYPE_STRING.equalsIgnoreCase(name)) {
             return contentType(value);
         }
-        exchange.getResponseHeaders().put(HttpString.tryFromString(name), value);
+        HttpString checkedName = HttpString.tryFromString(HttpSyntax.token("header name", name));
+        exchange.getResponseHeaders().put(checkedName, HttpSyntax.fieldValue("header " + name, value));
         return this;
     }
 
     /** Sets the Content-Type; results set afterwards keep it instead of their own default. */
     public Context contentType(String contentType) {
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, HttpSyntax.fieldValue("Content-Type", contentType));
         contentTypeChosen = true;
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
         return this;
     }
 
+    /** Sets a cookie with {@code Path=/} and {@code HttpOnly}. */
     public Context cookie(String name, String value) {
-        exchange.setResponseCookie(new CookieImpl(name, value).setPath("/").setHttpOnly(true));
+        return cookie(Cookie.of(name, value).httpOnly());
+    }
+
+    /** Sets a cookie, replacing one set before with the same name, path and domain. */
+    public Context cookie(Cookie cookie) {
+        exchange.setResponseCookie(cookie.toUndertow());
         return this;
+    }
+
+    /** Deletes cookie {@code name} of {@code Path=/} on the client. */
+    public Context removeCookie(String name) {
+        return removeCookie(name, "/");
+    }
+
+    /** Deletes cookie {@code name} of {@code path} on the client: an empty value, already expired. */
+    public Context removeCookie(String name, String path) {
+        return cookie(Cookie.of(name, "").path(path).maxAge(Duration.ZERO));
     }
 
     public Context text(String text) {
@@ -177,8 +193,17 @@ public final class Context {
         return redirect(location, 302);
     }
 
+    /**
+     * Answers {@code status} (a 3xx) with {@code Location}. Non-ASCII characters are percent-encoded as UTF-8 and
+     * ASCII is kept as it is; a control character throws. Where the location points is not checked: a target taken
+     * from the request is the app's to vet.
+     */
     public Context redirect(String location, int status) {
-        status(status).header(Headers.LOCATION_STRING, location);
+        if (status < 300 || status > 399) {
+            throw new IllegalArgumentException("redirect status must be 3xx, got " + status);
+        }
+        exchange.getResponseHeaders().put(Headers.LOCATION, HttpSyntax.location(location));
+        status(status);
         result = null;
         return this;
     }

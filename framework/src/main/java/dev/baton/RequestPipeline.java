@@ -6,10 +6,13 @@ import dev.baton.routing.Router;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
+import org.xnio.IoUtils;
 
 /**
  * The one Undertow handler of a Baton app: routes, runs filters and the handler (on a worker unless the route
@@ -22,6 +25,8 @@ final class RequestPipeline implements HttpHandler {
     private final List<Handler> after;
     private final ExceptionMapper errors;
     private final JsonMapper json;
+    private static final byte[] NO_BODY = new byte[0];
+
     private final long maxBodySize;
 
     RequestPipeline(Router<Handler> router, List<Handler> before, List<Handler> after, ExceptionMapper errors,
@@ -37,27 +42,63 @@ final class RequestPipeline implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         if (exchange.getRequestContentLength() > maxBodySize) {
-            // Refused before a byte of it is read. Undertow then discards the body to keep the connection, or
-            // closes it when the body is beyond even what it is willing to discard (HttpServer).
-            exchange.setStatusCode(413);
-            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
-            exchange.getResponseSender().send("request body is larger than " + maxBodySize + " bytes");
+            refuseBody(exchange);
             return;
         }
         RouteMatch<Handler> match = router.find(exchange.getRequestMethod().toString(), exchange.getRequestPath());
+        if (match.kind() != RouteMatch.Kind.FOUND || exchange.isRequestComplete()) {
+            // Nothing to receive, or nobody to receive it for: Undertow discards an unrouted body after the answer.
+            run(exchange, match, NO_BODY);
+            return;
+        }
+        // Received on the IO thread as it comes, so a slow or stalled body holds a buffer, not a worker; the
+        // connection's read timeout cuts a stalled one (HttpServer).
+        long expected = exchange.getRequestContentLength();
+        ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(expected > 0 ? expected : 1024, 65_536));
+        exchange.getRequestReceiver().receivePartialBytes((ex, chunk, last) -> {
+            if (body.size() + (long) chunk.length > maxBodySize) {
+                ex.getRequestReceiver().pause();
+                refuseBody(ex);
+                return;
+            }
+            body.writeBytes(chunk);
+            if (last) {
+                run(ex, match, body.toByteArray());
+            }
+        }, (ex, e) -> {
+            // The client went away or was cut for stalling: there is nobody left to answer.
+            ExceptionMapper.LOG.debug("{} {}: the request body did not arrive: {}", ex.getRequestMethod(),
+                    ex.getRequestPath(), e.toString());
+            IoUtils.safeClose(ex.getConnection());
+        });
+    }
+
+    private void run(HttpServerExchange exchange, RouteMatch<Handler> match, byte[] body) {
         boolean inline = match.handler() instanceof Handler.NonBlocking && before.isEmpty() && after.isEmpty();
         if (inline) {
-            serve(exchange, match);
+            serve(exchange, match, body);
         } else {
             exchange.dispatch(() -> {
                 exchange.startBlocking();
-                serve(exchange, match);
+                serve(exchange, match, body);
             });
         }
     }
 
-    private void serve(HttpServerExchange exchange, RouteMatch<Handler> match) {
-        Context ctx = new Context(exchange, json, maxBodySize);
+    /**
+     * 413, before any more of the body is read. Undertow then reads and drops the rest of the body (a stall is cut
+     * by the read timeout) and closes the connection: closing it with the body unread would send a reset, and a
+     * client busy sending would see that instead of the 413.
+     */
+    private void refuseBody(HttpServerExchange exchange) {
+        exchange.setPersistent(false);
+        exchange.setStatusCode(413);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+        exchange.getResponseSender().send("request body is larger than " + maxBodySize + " bytes");
+    }
+
+    private void serve(HttpServerExchange exchange, RouteMatch<Handler> match, byte[] body) {
+        Context ctx = new Context(exchange, json, body);
         try {
             for (Handler filter : before) {
                 filter.handle(ctx);
@@ -100,14 +141,23 @@ final class RequestPipeline implements HttpHandler {
         }
         if (result instanceof byte[] bytes) {
             exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
+        } else if (result instanceof InputStream in && Methods.HEAD.equals(exchange.getRequestMethod())) {
+            // A HEAD answer has no body: the stream is never read, only closed.
+            Context.closeQuietly(in);
+            exchange.endExchange();
         } else if (result instanceof InputStream in) {
             try (in; OutputStream out = exchange.getOutputStream()) {
                 in.transferTo(out);
             } catch (Exception e) {
                 // the status line is gone already: all that is left is to end the connection
                 exchange.setPersistent(false);
-                ExceptionMapper.LOG.warn("{} {}: streaming the response failed: {}", exchange.getRequestMethod(),
-                        exchange.getRequestPath(), e.toString());
+                if (exchange.getConnection().isOpen()) {
+                    ExceptionMapper.LOG.warn("{} {}: streaming the response failed: {}", exchange.getRequestMethod(),
+                            exchange.getRequestPath(), e.toString());
+                } else {
+                    ExceptionMapper.LOG.debug("{} {}: the client went away during the response: {}",
+                            exchange.getRequestMethod(), exchange.getRequestPath(), e.toString());
+                }
             }
         } else {
             exchange.endExchange();

@@ -103,6 +103,26 @@ public final class BatonConfig {
         return (Duration) get(Setting.READY_TIMEOUT);
     }
 
+    /** The longest a client may take to send a request's head (request line and headers). */
+    public Duration requestHeadTimeout() {
+        return (Duration) get(Setting.REQUEST_HEAD_TIMEOUT);
+    }
+
+    /** The longest a request body may stop arriving before the exchange is cut. */
+    public Duration readTimeout() {
+        return (Duration) get(Setting.READ_TIMEOUT);
+    }
+
+    /** The longest a client may stop reading a response Baton is writing before the exchange is cut. */
+    public Duration writeTimeout() {
+        return (Duration) get(Setting.WRITE_TIMEOUT);
+    }
+
+    /** How long a kept-alive connection may wait for its next request. */
+    public Duration keepAliveTimeout() {
+        return (Duration) get(Setting.KEEP_ALIVE_TIMEOUT);
+    }
+
     /** The deploy path of the jar to start on upgrade, exactly as written: symlinks are not resolved. */
     public Optional<Path> jar() {
         return Optional.ofNullable((Path) get(Setting.JAR));

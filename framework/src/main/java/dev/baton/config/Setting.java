@@ -25,6 +25,18 @@ enum Setting {
             c -> Duration.ofSeconds(30), value -> Units.formatDuration((Duration) value)),
     READY_TIMEOUT("readyTimeout", "a duration greater than 0 like 500ms, 30s or 2m", Setting::positiveDuration,
             c -> Duration.ofSeconds(60), value -> Units.formatDuration((Duration) value)),
+    // The HTTP timeouts: each bounds how long one slow or stalled client can hold a connection, a buffer and a
+    // drain (a stalled exchange would otherwise keep an old generation alive until drainTimeout).
+    REQUEST_HEAD_TIMEOUT("requestHeadTimeout", "a duration greater than 0 like 500ms, 30s or 2m",
+            Setting::positiveDuration, c -> Duration.ofSeconds(10), value -> Units.formatDuration((Duration) value)),
+    READ_TIMEOUT("readTimeout", "a duration greater than 0 like 500ms, 30s or 2m", Setting::positiveDuration,
+            c -> Duration.ofSeconds(30), value -> Units.formatDuration((Duration) value)),
+    WRITE_TIMEOUT("writeTimeout", "a duration greater than 0 like 500ms, 30s or 2m", Setting::positiveDuration,
+            c -> Duration.ofSeconds(30), value -> Units.formatDuration((Duration) value)),
+    // Longer than the 60 s idle timeout of common load balancers, so that they, not Baton, close idle connections:
+    // a server closing one just as the balancer reuses it fails that request.
+    KEEP_ALIVE_TIMEOUT("keepAliveTimeout", "a duration greater than 0 like 500ms, 30s or 2m",
+            Setting::positiveDuration, c -> Duration.ofSeconds(75), value -> Units.formatDuration((Duration) value)),
     // Path.of only, never toRealPath or normalize: the deploy path is often a symlink that is re-pointed on
     // each release, and the upgrade must start whatever it points to then.
     JAR("jar", "a file path", Path::of, c -> null),

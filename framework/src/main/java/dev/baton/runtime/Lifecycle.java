@@ -113,7 +113,7 @@ public final class Lifecycle {
             Signals.install(this); // before the first accept: no signal may find accepted connections unanswered
         }
         handoff.filter(Handoff::stderrPiped).ifPresent(piped -> Preload.nativeCalls()); // needed right after the hand-off
-        server = HttpServer.start(listener.channel(), root, config.ioThreads(), config.workerThreads(), config.maxBodySize());
+        server = HttpServer.start(listener.channel(), root, config);
         Parent.Answer answer = handoff.map(parent -> Parent.reportReady(parent, pid, events)).orElse(null);
         InetSocketAddress address = (InetSocketAddress) localAddress();
         String host = address.getAddress().isAnyLocalAddress() ? "0.0.0.0" : address.getHostString();
@@ -327,6 +327,9 @@ public final class Lifecycle {
             events.warn("drain deadline after {} ms: {} exchanges cut", report.millis(), report.cut());
         } else {
             events.info("drained in {} ms", report.millis());
+        }
+        if (server.stalledCut() > 0) {
+            events.info("{} exchanges were cut in this generation's life because their client stalled", server.stalledCut());
         }
         if (finalStop && config.signals()) {
             supervisors.removePidFile();

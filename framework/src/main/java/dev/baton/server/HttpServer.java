@@ -1,5 +1,6 @@
 package dev.baton.server;
 
+import dev.baton.config.BatonConfig;
 import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
@@ -30,11 +31,6 @@ public final class HttpServer {
     /** How long a connection must have been quiet before a drain closes it under its client. */
     static final Duration IDLE_BEFORE_CLOSE = Duration.ofSeconds(1);
     private static final long POLL_MILLIS = 20;
-    /**
-     * How much of a refused (413) body Undertow reads and throws away so that the client still reads the 413
-     * and keeps its connection; past this Undertow closes the connection instead.
-     */
-    private static final long DISCARDABLE_BODY = 1024 * 1024;
 
     static {
         // XNIO and Undertow log through jboss-logging, which would pick java.util.logging over SLF4J unless told.
@@ -45,24 +41,24 @@ public final class HttpServer {
 
     private final XnioWorker worker;
     private final AcceptingChannel<StreamConnection> server;
-    private final Traffic traffic = new Traffic();
+    private final Traffic traffic;
     private final int port;
 
-    private HttpServer(ServerSocketChannel channel, HttpHandler root, int ioThreads, int workerThreads, long maxBodySize)
-            throws IOException {
+    private HttpServer(ServerSocketChannel channel, HttpHandler root, BatonConfig config) throws IOException {
         port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        traffic = new Traffic(config.readTimeout().toNanos(), config.writeTimeout().toNanos());
         worker = Xnio.getInstance(HttpServer.class.getClassLoader()).createWorker(OptionMap.builder()
                 .set(Options.WORKER_NAME, "baton")
-                .set(Options.WORKER_IO_THREADS, ioThreads)
-                .set(Options.WORKER_TASK_CORE_THREADS, workerThreads)
-                .set(Options.WORKER_TASK_MAX_THREADS, workerThreads)
+                .set(Options.WORKER_IO_THREADS, config.ioThreads())
+                .set(Options.WORKER_TASK_CORE_THREADS, config.workerThreads())
+                .set(Options.WORKER_TASK_MAX_THREADS, config.workerThreads())
                 .set(Options.TCP_NODELAY, true)
                 .set(Options.CORK, true)
                 .getMap());
         try {
             OptionMap protocol = OptionMap.builder()
-                    .set(UndertowOptions.MAX_ENTITY_SIZE, maxBodySize + DISCARDABLE_BODY)
-                    .set(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+                    .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(config.requestHeadTimeout()))
+                    .set(UndertowOptions.NO_REQUEST_TIMEOUT, millis(config.keepAliveTimeout()))
                     .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                     .getMap();
             HttpOpenListener http = new HttpOpenListener(new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4), protocol);
@@ -78,11 +74,10 @@ public final class HttpServer {
         }
     }
 
-    /** Serves HTTP on {@code channel}, which must be bound and listening. */
-    public static HttpServer start(ServerSocketChannel channel, HttpHandler root, int ioThreads, int workerThreads,
-            long maxBodySize) {
+    /** Serves HTTP on {@code channel}, which must be bound and listening, with {@code config}'s threads and limits. */
+    public static HttpServer start(ServerSocketChannel channel, HttpHandler root, BatonConfig config) {
         try {
-            return new HttpServer(channel, root, ioThreads, workerThreads, maxBodySize);
+            return new HttpServer(channel, root, config);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve " + channel, e);
         }
@@ -98,6 +93,11 @@ public final class HttpServer {
 
     public int connections() {
         return traffic.connections();
+    }
+
+    /** Exchanges cut since the start because their client stopped sending the body or reading the response. */
+    public long stalledCut() {
+        return traffic.stalledCut();
     }
 
     /** Stops taking connections from the listening socket for now; connections already taken are served. */
@@ -163,6 +163,10 @@ public final class HttpServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static int millis(Duration duration) {
+        return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
     }
 
     private static void sleep(long millis) {

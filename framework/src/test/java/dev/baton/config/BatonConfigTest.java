@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,10 @@ class BatonConfigTest {
         assertEquals(10L * 1024 * 1024, config.maxBodySize());
         assertEquals(Duration.ofSeconds(30), config.drainTimeout());
         assertEquals(Duration.ofSeconds(60), config.readyTimeout());
+        assertEquals(Duration.ofSeconds(10), config.requestHeadTimeout());
+        assertEquals(Duration.ofSeconds(30), config.readTimeout());
+        assertEquals(Duration.ofSeconds(30), config.writeTimeout());
+        assertEquals(Duration.ofSeconds(75), config.keepAliveTimeout());
         assertEquals(Optional.empty(), config.jar());
         assertEquals(Optional.empty(), config.pidFile());
         assertTrue(config.signals());
@@ -70,13 +75,18 @@ class BatonConfigTest {
 
     @Test
     void environmentNamesAreUpperSnakeCase() {
-        BatonConfig config = BatonConfig.from(Map.of(), Map.of(
+        Map<String, String> env = new HashMap<>(Map.of(
                 "BATON_HOST", "localhost", "BATON_PORT", "1", "BATON_IO_THREADS", "3",
                 "BATON_WORKER_THREADS", "5", "BATON_MAX_BODY_SIZE", "1KB", "BATON_DRAIN_TIMEOUT", "1s",
                 "BATON_READY_TIMEOUT", "2s", "BATON_JAR", "app.jar", "BATON_PID_FILE", "app.pid",
                 "BATON_SIGNALS", "false"));
+        env.putAll(Map.of("BATON_REQUEST_HEAD_TIMEOUT", "3s", "BATON_READ_TIMEOUT", "4s"));
+        BatonConfig config = BatonConfig.from(Map.of(), env);
         assertEquals("host=localhost port=1 ioThreads=3 workerThreads=5 maxBodySize=1KB drainTimeout=1s"
-                + " readyTimeout=2s jar=app.jar pidFile=app.pid signals=false", config.describe());
+                + " readyTimeout=2s requestHeadTimeout=3s readTimeout=4s writeTimeout=30s keepAliveTimeout=75s"
+                + " jar=app.jar pidFile=app.pid signals=false", config.describe());
+        assertEquals(Duration.ofSeconds(5), env("BATON_WRITE_TIMEOUT", "5s").writeTimeout());
+        assertEquals(Duration.ofSeconds(6), env("BATON_KEEP_ALIVE_TIMEOUT", "6s").keepAliveTimeout());
     }
 
     @ParameterizedTest
@@ -105,6 +115,14 @@ class BatonConfigTest {
         assertRejected("baton.readyTimeout", "0s", "a duration greater than 0 like 500ms, 30s or 2m",
                 () -> props("baton.readyTimeout", "0s"));
         assertEquals(Duration.ofMillis(1), props("baton.readyTimeout", "1ms").readyTimeout());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"baton.requestHeadTimeout", "baton.readTimeout", "baton.writeTimeout",
+        "baton.keepAliveTimeout"})
+    void httpTimeoutsMustBePositiveDurations(String key) {
+        assertRejected(key, "0s", "a duration greater than 0 like 500ms, 30s or 2m", () -> props(key, "0s"));
+        assertRejected(key, "10", "a duration greater than 0 like 500ms, 30s or 2m", () -> props(key, "10"));
     }
 
     @ParameterizedTest
@@ -162,6 +180,7 @@ class BatonConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> props("baton.prot", "80"));
         assertEquals("unknown setting baton.prot (did you mean baton.port?); known settings: baton.host, baton.port,"
                 + " baton.ioThreads, baton.workerThreads, baton.maxBodySize, baton.drainTimeout, baton.readyTimeout,"
+                + " baton.requestHeadTimeout, baton.readTimeout, baton.writeTimeout, baton.keepAliveTimeout,"
                 + " baton.jar, baton.pidFile, baton.signals", e.getMessage());
         assertEquals("baton.prot", e.key());
     }
@@ -270,7 +289,8 @@ class BatonConfigTest {
         String line = BatonConfig.defaults().with("jar", "/srv/app.jar").with("drainTimeout", "0s").describe();
         assertOneLine(line);
         assertTrue(line.startsWith("host=0.0.0.0 port=8080 ioThreads="), line);
-        assertTrue(line.endsWith(" maxBodySize=10MB drainTimeout=0s readyTimeout=1m jar=/srv/app.jar"
-                + " pidFile=(none) signals=true"), line);
+        assertTrue(line.endsWith(" maxBodySize=10MB drainTimeout=0s readyTimeout=1m requestHeadTimeout=10s"
+                + " readTimeout=30s writeTimeout=30s keepAliveTimeout=75s jar=/srv/app.jar pidFile=(none) signals=true"),
+                line);
     }
 }

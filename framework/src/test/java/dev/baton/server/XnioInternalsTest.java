@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.undertow.util.Headers;
+import dev.baton.config.BatonConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -36,7 +37,7 @@ class XnioInternalsTest {
         HttpServer server = HttpServer.start(channel, exchange -> {
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
             exchange.getResponseSender().send("adopted");
-        }, 1, 2, 1024);
+        }, BatonConfig.defaults().with("ioThreads", "1").with("workerThreads", "2"));
         HttpClient client = HttpClient.newHttpClient();
         URI uri = URI.create("http://127.0.0.1:" + server.port() + "/");
         assertEquals("adopted", client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString()).body());

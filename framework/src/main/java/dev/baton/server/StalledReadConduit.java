@@ -1,0 +1,148 @@
+package dev.baton.server;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.xnio.XnioExecutor;
+import org.xnio.channels.ReadTimeoutException;
+import org.xnio.channels.StreamSinkChannel;
+import org.xnio.conduits.AbstractStreamSourceConduit;
+import org.xnio.conduits.StreamSourceConduit;
+
+/**
+ * Cuts a connection whose request body has stopped arriving: once an exchange waits to read and no byte has come
+ * for the read timeout. Between exchanges the connection belongs to Undertow's request-head and keep-alive
+ * timeouts, and an exchange that reads nothing (a long computation, an SSE stream) is never cut.
+ *
+ * <p>Not XNIO's {@code READ_TIMEOUT}: its deadline runs from the last read whether or not anybody waits to read,
+ * so it closes SSE streams and slow handlers under their clients.
+ */
+final class StalledReadConduit extends AbstractStreamSourceConduit<StreamSourceConduit> {
+
+    private final long timeoutNanos;
+    private final BooleanSupplier inExchange;
+    private final Runnable received;
+    private final Runnable cut;
+    private final BooleanSupplier writesShutDown;
+    /** When an exchange began waiting for bytes that have not come; 0 while reads make progress. */
+    private volatile long stalledSince;
+    private volatile XnioExecutor.Key timer;
+
+    /**
+     * {@code received} hears of every read that brought bytes; {@code cut} closes the connection and calls the
+     * listeners waiting on it; {@code writesShutDown} tells whether this side has sent its FIN.
+     */
+    StalledReadConduit(StreamSourceConduit next, long timeoutNanos, BooleanSupplier inExchange, Runnable received,
+            Runnable cut, BooleanSupplier writesShutDown) {
+        super(next);
+        this.writesShutDown = writesShutDown;
+        this.timeoutNanos = timeoutNanos;
+        this.inExchange = inExchange;
+        this.received = received;
+        this.cut = cut;
+    }
+
+    /**
+     * Reads stay open until the socket closes whole: see {@link #read}. Undertow shuts them down as it ends an
+     * exchange with {@code Connection: close} while the body is unread, and goes on to read and drop that body
+     * through the exchange's own channel, which would see the end of the stream here instead.
+     */
+    @Override
+    public void terminateReads() {
+    }
+
+    /**
+     * Once this side has sent its FIN (after the last response on a connection), what still comes is thrown away
+     * until the client closes its side: closing a socket with unread bytes (a pipelined request) sends a reset,
+     * which can destroy the response on its way to the client. Undertow's clean close reads here until the end of
+     * the stream or its drain time, which makes it the lingering close RFC 9112 §9.6 asks for.
+     */
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (writesShutDown.getAsBoolean()) {
+            return discard();
+        }
+        return (int) progress(super.read(dst));
+    }
+
+    private int discard() throws IOException {
+        ByteBuffer scratch = ByteBuffer.allocate(8192);
+        int n;
+        do {
+            scratch.clear();
+            n = super.read(scratch);
+        } while (n > 0);
+        return n;
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        if (writesShutDown.getAsBoolean()) {
+            return discard();
+        }
+        return progress(super.read(dsts, offset, length));
+    }
+
+    @Override
+    public long transferTo(long position, long count, FileChannel target) throws IOException {
+        return progress(super.transferTo(position, count, target));
+    }
+
+    @Override
+    public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
+        return progress(super.transferTo(count, throughBuffer, target));
+    }
+
+    @Override
+    public void awaitReadable() throws IOException {
+        awaitReadable(timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void awaitReadable(long time, TimeUnit unit) throws IOException {
+        long since = stalledSince;
+        long left = since == 0 ? timeoutNanos : since + timeoutNanos - System.nanoTime();
+        if (left <= 0 && inExchange.getAsBoolean()) {
+            cut.run();
+            throw new ReadTimeoutException("no byte of the request body for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+        }
+        super.awaitReadable(Math.min(unit.toNanos(time), Math.max(left, 1)), TimeUnit.NANOSECONDS);
+    }
+
+    private long progress(long read) {
+        if (read > 0) {
+            received.run();
+        }
+        if (read != 0) {
+            stalledSince = 0;
+        } else if (stalledSince == 0 && inExchange.getAsBoolean()) {
+            // Nothing came for an exchange reading its body: it now waits, and the wait is the stall.
+            stalledSince = System.nanoTime();
+            arm(timeoutNanos);
+        }
+        return read;
+    }
+
+    private void arm(long delayNanos) {
+        if (timer == null) {
+            timer = getReadThread().executeAfter(this::check, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    // On the IO thread. Once the exchange is over, a wait for bytes is a wait for the next request: not a stall.
+    private void check() {
+        timer = null;
+        long since = stalledSince;
+        if (since == 0 || !inExchange.getAsBoolean()) {
+            return;
+        }
+        long left = since + timeoutNanos - System.nanoTime();
+        if (left > 0) {
+            arm(left);
+            return;
+        }
+        cut.run();
+    }
+}
