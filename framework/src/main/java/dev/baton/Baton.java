@@ -31,6 +31,7 @@ public final class Baton implements Routes<Baton> {
     private final Map<Class<? extends Exception>, ExceptionHandler<? extends Exception>> exceptionHandlers =
             new LinkedHashMap<>();
     private final List<Runnable> drainCallbacks = new ArrayList<>();
+    private final List<Runnable> resumeCallbacks = new ArrayList<>();
     private JsonMapper json;
     private Lifecycle lifecycle;
 
@@ -65,6 +66,7 @@ public final class Baton implements Routes<Baton> {
         get(pattern, route);
         // Ahead of the app's callbacks: once they look for clients to send away, no stream opens here any more.
         drainCallbacks.add(0, route::drain);
+        resumeCallbacks.add(route::resume);
         return this;
     }
 
@@ -114,7 +116,7 @@ public final class Baton implements Routes<Baton> {
                 mapper, config.maxBodySize());
         // Known before the first request: handlers may ask for the generation while the hand-off is still on.
         lifecycle = Lifecycle.open(config);
-        lifecycle.serve(pipeline, drainCallbacks);
+        lifecycle.serve(pipeline, drainCallbacks, resumeCallbacks);
         return this;
     }
 

@@ -62,4 +62,9 @@ final class SseRoute implements Handler {
     void drain() {
         draining = true;
     }
+
+    /** Streams open again: the next generation died on probation and this one serves on. */
+    void resume() {
+        draining = false;
+    }
 }

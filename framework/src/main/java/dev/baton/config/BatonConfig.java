@@ -103,6 +103,14 @@ public final class BatonConfig {
         return (Duration) get(Setting.READY_TIMEOUT);
     }
 
+    /**
+     * How long an old generation stays parked after a hand-off, its copy of the listener kept, ready to resume
+     * should the new generation die; zero for none.
+     */
+    public Duration probation() {
+        return (Duration) get(Setting.PROBATION);
+    }
+
     /** The longest a client may take to send a request's head (request line and headers). */
     public Duration requestHeadTimeout() {
         return (Duration) get(Setting.REQUEST_HEAD_TIMEOUT);

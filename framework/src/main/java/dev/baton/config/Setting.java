@@ -25,6 +25,9 @@ enum Setting {
             c -> Duration.ofSeconds(30), value -> Units.formatDuration((Duration) value)),
     READY_TIMEOUT("readyTimeout", "a duration greater than 0 like 500ms, 30s or 2m", Setting::positiveDuration,
             c -> Duration.ofSeconds(60), value -> Units.formatDuration((Duration) value)),
+    // Zero turns probation off: the old generation exits once drained, as soon as the new one took over.
+    PROBATION("probation", "a duration like 500ms, 30s or 2m", Units::parseDuration,
+            c -> Duration.ofSeconds(30), value -> Units.formatDuration((Duration) value)),
     // The HTTP timeouts: each bounds how long one slow or stalled client can hold a connection, a buffer and a
     // drain (a stalled exchange would otherwise keep an old generation alive until drainTimeout).
     REQUEST_HEAD_TIMEOUT("requestHeadTimeout", "a duration greater than 0 like 500ms, 30s or 2m",

@@ -31,8 +31,10 @@ public final class Lifecycle {
         SERVING,
         /** Owns the service while its successor starts. */
         UPGRADING,
-        /** Its successor owns the service (GO was sent): drains, then exits 0. */
+        /** Its successor owns the service (GO was sent): drains, then exits 0 or parks on probation. */
         HANDED_OVER,
+        /** Drained, its copy of the listener kept: resumes should its successor die within probation. */
+        PARKED,
         /** Its parent kept the service: drains what it accepted meanwhile, then exits 1. */
         GIVING_UP,
         /** A final stop: drains, then exits 0. */
@@ -50,10 +52,15 @@ public final class Lifecycle {
     private final Events events;
     private HttpServer server;
     private List<Runnable> drainCallbacks;
+    private List<Runnable> resumeCallbacks;
     private State state = State.STARTING;
     /** A stop signal that the state put off (STARTING) or that only asks for the drain already under way. */
     private String stopAsked;
     private Process child;
+    /** This generation's probation after it handed over, while its successor may still die. */
+    private Probation probation;
+    /** The parent generation, parked on probation after it handed over to this one. */
+    private ParkedParent parkedParent;
 
     private Lifecycle(BatonConfig config, Listener listener, Optional<Handoff> handoff, Path workingDirectory, long pid,
             Instant since, Optional<SystemdNotify> systemd) {
@@ -106,9 +113,12 @@ public final class Lifecycle {
     /**
      * Serves {@code root} on the listener, then settles the hand-off with the parent generation, if any: takes
      * over on GO or when the parent died meanwhile, drains and exits when the parent kept the service.
+     * {@code drainCallbacks} run when a drain starts; {@code resumeCallbacks} when this generation serves again
+     * after its successor died on probation.
      */
-    public void serve(HttpHandler root, List<Runnable> drainCallbacks) {
+    public void serve(HttpHandler root, List<Runnable> drainCallbacks, List<Runnable> resumeCallbacks) {
         this.drainCallbacks = List.copyOf(drainCallbacks);
+        this.resumeCallbacks = List.copyOf(resumeCallbacks);
         if (config.signals()) {
             Signals.install(this); // before the first accept: no signal may find accepted connections unanswered
         }
@@ -125,7 +135,12 @@ public final class Lifecycle {
         if (answer != null && answer.verdict() == Parent.Verdict.REFUSED) {
             giveUp(handoff.get().parentPid(), answer.why());
         }
-        supervisors.announceReady(generation > 1);
+        if (answer != null && answer.probation() != null) {
+            parkedParent = ParkedParent.watch(answer.probation(), handoff.get(), supervisors, events, this::upgradeRequested);
+            supervisors.writePidFile();
+        } else {
+            supervisors.announceReady(generation > 1);
+        }
         events.info("ready in {} ms", millisSinceStart());
         Preload.upgradePath();
         String stop = becomeOwner();
@@ -188,6 +203,12 @@ public final class Lifecycle {
     /** SIGUSR2: start the successor, unless this generation does not own the service or already upgrades. */
     void upgradeRequested() {
         synchronized (this) {
+            if (probation != null && (state == State.HANDED_OVER || state == State.PARKED)) {
+                events.info("SIGUSR2 on probation: passed on to gen {} pid {}, which owns the service", generation + 1,
+                        probation.childPid());
+                probation.passOnUpgrade();
+                return;
+            }
             if (state != State.SERVING) {
                 events.info("SIGUSR2 ignored: this generation is {}", state == State.UPGRADING
                         ? "already upgrading" : state.name().toLowerCase().replace('_', ' '));
@@ -197,6 +218,18 @@ public final class Lifecycle {
         }
         events.info("upgrade requested (SIGUSR2)");
         Upgrader.begin(this);
+    }
+
+    /** Before an upgrade: a parent still parked on probation leaves, and this generation becomes the main process. */
+    void endParentProbation() {
+        ParkedParent parked;
+        synchronized (this) {
+            parked = parkedParent;
+            parkedParent = null;
+        }
+        if (parked != null) {
+            parked.upgrading();
+        }
     }
 
     /** Records the child an upgrade started, so that a stop meanwhile takes it down; false when stopping. */
@@ -213,20 +246,30 @@ public final class Lifecycle {
      * The commit. Unless a stop came first, stops accepting (so that once the child announces itself no new
      * connection reaches this generation) and tells the child GO; from then on the child owns the service and
      * nothing here signals, waits for or rolls it back. When {@code go} fails, the child never heard it:
-     * accepting resumes and the upgrade fails as before GO.
+     * accepting resumes and the upgrade fails as before GO. On probation the connection to the child stays open.
      */
     synchronized boolean commitHandOver(ReadyChannel ready) throws IOException {
         if (state != State.UPGRADING) {
             return false;
         }
         server.pauseAccepting();
+        boolean parks = !config.probation().isZero();
         try {
-            ready.go();
+            ready.go(parks);
         } catch (IOException | RuntimeException e) {
             server.resumeAccepting();
             throw e;
         }
         state = State.HANDED_OVER;
+        if (parks) {
+            try {
+                probation = Probation.begin(child, ready.takeChildLink(), config.probation());
+            } catch (IOException | RuntimeException e) {
+                // After GO nothing may fail the hand-off: the child, finding the link closed, takes over in full.
+                events.warn("cannot keep the link to gen {} pid {} for probation ({}): leaving once drained",
+                        generation + 1, child.pid(), e.toString());
+            }
+        }
         child = null;
         return true;
     }
@@ -251,7 +294,8 @@ public final class Lifecycle {
     void stopRequested(String signal, int exitStatusIfImpatient) {
         Process pending;
         synchronized (this) {
-            if (state == State.STOPPING || state == State.HANDED_OVER && stopAsked != null) {
+            boolean afterHandOver = state == State.HANDED_OVER || state == State.PARKED;
+            if (state == State.STOPPING || afterHandOver && stopAsked != null) {
                 events.warn("{} again while draining: exiting now", signal);
                 Runtime.getRuntime().halt(exitStatusIfImpatient);
             }
@@ -260,9 +304,15 @@ public final class Lifecycle {
                     pending = child;
                     state = State.STOPPING;
                 }
-                case HANDED_OVER -> {
+                case HANDED_OVER, PARKED -> {
                     stopAsked = signal;
-                    events.info("{}: already draining, which goes on; another signal ends it now", signal);
+                    if (probation != null) {
+                        events.info("{}: probation ends; gen {} pid {} keeps the service", signal, generation + 1,
+                                probation.childPid());
+                        probation.stopSignal(signal);
+                    } else {
+                        events.info("{}: already draining, which goes on; another signal ends it now", signal);
+                    }
                     return;
                 }
                 // Both its parent (giving up on it) and a supervisor (stopping everything) may signal a child that
@@ -278,7 +328,11 @@ public final class Lifecycle {
                 }
             }
         }
+        ParkedParent parked = parkedParent;
         Thread stopper = new Thread(() -> {
+            if (parked != null) {
+                parked.stopping(signal); // before the drain closes this generation's listener: the parent must not resume
+            }
             Thread childStop = pending == null ? null : Upgrader.stopInBackground(pending, this, signal);
             drain(signal, true);
             if (childStop != null) {
@@ -292,9 +346,75 @@ public final class Lifecycle {
         stopper.start();
     }
 
-    /** The child took over: drain what is left here. */
-    void handOver(long childPid) {
-        drain("gen " + (generation + 1) + " pid " + childPid + " took over", false);
+    /**
+     * The child took over: drain what is left here. On probation, park until the child passed it, and resume
+     * should it die; true when this generation serves again.
+     */
+    boolean handOver(long childPid) {
+        String why = "gen " + (generation + 1) + " pid " + childPid + " took over";
+        Probation parked;
+        synchronized (this) {
+            parked = probation;
+        }
+        if (parked == null) {
+            drain(why, false);
+            return false;
+        }
+        supervisors.stillReady(); // the reload is over; this generation stays systemd's main process for now
+        events.info("draining {} exchanges on {} connections ({}; the listener stays open here for {} ms of probation)",
+                server.exchanges(), server.connections(), why, parked.millisLeft());
+        server.park();
+        finishDrain(parked::childDied);
+        synchronized (this) {
+            if (state == State.HANDED_OVER) {
+                state = State.PARKED;
+            }
+        }
+        if (!parked.childDied() && parked.millisLeft() > 0) {
+            events.info("parked until gen {} pid {} has served {} ms more (probation)", generation + 1, childPid,
+                    parked.millisLeft());
+        }
+        Probation.End end = parked.await();
+        if (end.outcome() == Probation.Outcome.CHILD_DIED) {
+            resume(parked, end.detail());
+            return true;
+        }
+        switch (end.outcome()) {
+            case PASSED -> events.info("probation passed: gen {} pid {} served {} ms; leaving", generation + 1, childPid,
+                    parked.millisSinceGo());
+            case CHILD_UPGRADES -> events.info("gen {} pid {} upgrades in its turn: probation ends; leaving",
+                    generation + 1, childPid);
+            case CHILD_STOPS -> events.info("gen {} pid {} stops ({}): leaving with it", generation + 1, childPid,
+                    end.detail());
+            default -> { } // a stop signal or SIGUSR2 to this generation: logged as it came
+        }
+        if (!parked.passSupervision()) {
+            events.warn("gen {} pid {} did not confirm it took over as the service's main process; leaving anyway",
+                    generation + 1, childPid);
+        }
+        listener.closeKeepingOutput(server::closeListener, events);
+        server.shutdown();
+        return false;
+    }
+
+    /** The successor died on probation: this generation serves again, as if the upgrade had never happened. */
+    private void resume(Probation parked, String status) {
+        server.unpark();
+        String stop;
+        synchronized (this) {
+            state = State.SERVING;
+            probation = null;
+            stop = stopAsked;
+            stopAsked = null;
+        }
+        events.warn("gen {} pid {} died {} ms after taking over (status {}); gen {} resumes", generation + 1,
+                parked.childPid(), parked.millisSinceGo(), status, generation);
+        parked.close();
+        resumeCallbacks.forEach(Runnable::run);
+        supervisors.announceReady(false);
+        if (stop != null) {
+            stopRequested(stop, 0);
+        }
     }
 
     /** {@code app.stop()}: drain, then return. */
@@ -315,6 +435,15 @@ public final class Lifecycle {
         }
         events.info("draining {} exchanges on {} connections ({})", server.exchanges(), server.connections(), why);
         listener.closeKeepingOutput(server::stopAccepting, events);
+        finishDrain(() -> false);
+        server.shutdown();
+        if (finalStop && config.signals()) {
+            supervisors.removePidFile();
+        }
+    }
+
+    /** Tells the app, then serves open connections until they end, the deadline, or {@code abandon} says so. */
+    private void finishDrain(java.util.function.BooleanSupplier abandon) {
         for (Runnable callback : drainCallbacks) {
             try {
                 callback.run();
@@ -322,7 +451,10 @@ public final class Lifecycle {
                 events.warn("onDrain callback failed: {}", e.toString());
             }
         }
-        HttpServer.DrainReport report = server.drain(config.drainTimeout());
+        HttpServer.DrainReport report = server.drain(config.drainTimeout(), abandon);
+        if (abandon.getAsBoolean()) {
+            return;
+        }
         if (report.cut() > 0) {
             events.warn("drain deadline after {} ms: {} exchanges cut", report.millis(), report.cut());
         } else {
@@ -330,9 +462,6 @@ public final class Lifecycle {
         }
         if (server.stalledCut() > 0) {
             events.info("{} exchanges were cut in this generation's life because their client stalled", server.stalledCut());
-        }
-        if (finalStop && config.signals()) {
-            supervisors.removePidFile();
         }
     }
 

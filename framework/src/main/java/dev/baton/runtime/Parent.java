@@ -23,8 +23,11 @@ final class Parent {
 
     enum Verdict { GO, PARENT_DIED, REFUSED }
 
-    /** The verdict, and what led to it when it is not GO. */
-    record Answer(Verdict verdict, String why) {}
+    /**
+     * The verdict, what led to it when it is not GO, and after a GO the link to a parent that parks on probation
+     * (null when it leaves as soon as it drained).
+     */
+    record Answer(Verdict verdict, String why, ProbationLink probation) {}
 
     private Parent() {}
 
@@ -47,9 +50,10 @@ final class Parent {
     private static Answer ask(Handoff handoff, long pid) {
         String why;
         try {
-            String answer = ReadyChannel.reportReady(handoff.readySocket(), handoff.token(), pid, ANSWER_DEADLINE);
-            if ("GO".equals(answer)) {
-                return new Answer(Verdict.GO, null);
+            ReadyChannel.Answer reply = ReadyChannel.reportReady(handoff.readySocket(), handoff.token(), pid, ANSWER_DEADLINE);
+            String answer = reply.line();
+            if (ReadyChannel.GO.equals(answer)) {
+                return new Answer(Verdict.GO, null, reply.probation());
             }
             why = answer == null ? "it closed the hand-off or did not answer within " + ANSWER_DEADLINE.toSeconds() + " s"
                     : "it answered '" + answer + "'";
@@ -58,9 +62,9 @@ final class Parent {
         }
         if (diedSince(handoff.parentPid())) {
             removeHandoffDirectory(handoff.readySocket());
-            return new Answer(Verdict.PARENT_DIED, why);
+            return new Answer(Verdict.PARENT_DIED, why, null);
         }
-        return new Answer(Verdict.REFUSED, why);
+        return new Answer(Verdict.REFUSED, why, null);
     }
 
     // stdout is the same open file the parent's stderr was (ChildStderr.capturable)

@@ -22,7 +22,8 @@ final class Preload {
     static void upgradePath() {
         start("baton-warm-up", () -> {
             List.of(Upgrader.class, Deploy.class, ReadyChannel.class, Handoff.class, Fds.class, Listener.class,
-                    ChildStderr.class, HttpServer.DrainReport.class, PidFile.class, SystemdNotify.class).forEach(Class::getName);
+                    ChildStderr.class, HttpServer.DrainReport.class, PidFile.class, SystemdNotify.class, Probation.class,
+                    Probation.End.class, Probation.Outcome.class, ProbationLink.class).forEach(Class::getName);
             Native.getpid();
         });
     }

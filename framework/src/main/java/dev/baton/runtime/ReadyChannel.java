@@ -28,6 +28,8 @@ import java.util.function.BooleanSupplier;
 final class ReadyChannel implements AutoCloseable {
 
     private static final int LINE_MAX = 256;
+    static final String GO = "GO";
+    static final String GO_ON_PROBATION = "GO probation";
     /** How long a peer of the parent may take to send its one line once connected. */
     static final Duration PEER_DEADLINE = Duration.ofSeconds(2);
 
@@ -139,13 +141,23 @@ final class ReadyChannel implements AutoCloseable {
         return System.nanoTime() > state.deadline() ? "it said nothing within " + PEER_DEADLINE.toMillis() + " ms" : "";
     }
 
-    /** Tells the ready child that it now owns the service. */
-    void go() throws IOException {
-        ByteBuffer go = ByteBuffer.wrap("GO\n".getBytes(StandardCharsets.US_ASCII));
-        child.write(go); // three bytes into an empty socket buffer: all or an exception, even when non-blocking
+    /**
+     * Tells the ready child that it now owns the service, and whether this generation stays parked on probation
+     * (the connection then stays open, see {@link #takeChildLink()}).
+     */
+    void go(boolean probation) throws IOException {
+        ByteBuffer go = ByteBuffer.wrap(((probation ? GO_ON_PROBATION : GO) + "\n").getBytes(StandardCharsets.US_ASCII));
+        child.write(go); // a few bytes into an empty socket buffer: all or an exception, even when non-blocking
         if (go.hasRemaining()) {
-            throw new IOException("the ready channel took " + go.position() + " of the 3 bytes of GO");
+            throw new IOException("the ready channel took " + go.position() + " of the " + go.limit() + " bytes of GO");
         }
+    }
+
+    /** The connection to the child, for probation: {@link #close()} leaves it open from now on. */
+    ProbationLink takeChildLink() throws IOException {
+        ProbationLink link = new ProbationLink(child);
+        child = null;
+        return link;
     }
 
     /** Removes the socket and its directory; safe in every outcome and more than once. */
@@ -164,15 +176,29 @@ final class ReadyChannel implements AutoCloseable {
     }
 
     /**
-     * Child side: reports ready and waits up to {@code timeout} for the parent's answer. Returns the answer line
-     * ({@code GO} when the parent committed), or null when the parent closed the channel or said nothing in time.
+     * The parent's answer to a ready report: its line ({@code GO} when it committed), or null when it closed the
+     * channel or said nothing in time; and the open link when it parks on probation.
+     */
+    record Answer(String line, ProbationLink probation) {}
+
+    /**
+     * Child side: reports ready and waits up to {@code timeout} for the parent's answer.
      *
      * @throws IOException when the parent's channel cannot be reached or fails
      */
-    static String reportReady(Path socket, String token, long pid, Duration timeout) throws IOException {
-        try (SocketChannel parent = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+    static Answer reportReady(Path socket, String token, long pid, Duration timeout) throws IOException {
+        SocketChannel parent = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+        try {
             parent.write(ByteBuffer.wrap(("READY " + pid + " " + token + "\n").getBytes(StandardCharsets.US_ASCII)));
-            return readLine(parent, System.nanoTime() + timeout.toNanos());
+            String line = readLine(parent, System.nanoTime() + timeout.toNanos());
+            if (GO_ON_PROBATION.equals(line)) {
+                return new Answer(GO, new ProbationLink(parent));
+            }
+            parent.close();
+            return new Answer(line, null);
+        } catch (IOException | RuntimeException e) {
+            parent.close();
+            throw e;
         }
     }
 

@@ -25,6 +25,15 @@ final class Supervisors {
 
     /** This generation owns the service: the pid file names it, and systemd learns its pid when it is new. */
     void announceReady(boolean successor) {
+        writePidFile();
+        notify(successor ? "MAINPID=" + pid + "\nREADY=1" : "READY=1");
+    }
+
+    /**
+     * This generation owns the service while its parent, parked on probation, stays systemd's main process:
+     * only the pid file names it for now.
+     */
+    void writePidFile() {
         if (config.pidFile().isPresent()) {
             try {
                 PidFile.write(config.pidFile().get(), pid);
@@ -32,7 +41,11 @@ final class Supervisors {
                 events.error("cannot write pid file {}: {}", config.pidFile().get(), e.getMessage());
             }
         }
-        notify(successor ? "MAINPID=" + pid + "\nREADY=1" : "READY=1");
+    }
+
+    /** Probation is over: systemd takes this generation as the service's main process. */
+    void becomeMainProcess() {
+        notify("MAINPID=" + pid + "\nREADY=1");
     }
 
     void reloading() {

@@ -38,6 +38,7 @@ final class Upgrader {
     }
 
     private void run() {
+        lifecycle.endParentProbation();
         Deploy deploy = checkedDeploy();
         if (deploy == null) {
             lifecycle.upgradeFailed();
@@ -118,20 +119,26 @@ final class Upgrader {
         return words.toString();
     }
 
-    /** After GO: the child owns the service. This generation drains and exits, whatever happens meanwhile. */
+    /**
+     * After GO: the child owns the service. This generation drains and exits, whatever happens meanwhile; only
+     * the child's death on probation brings it back to serving.
+     */
     private void handOver() {
+        boolean resumed = false;
         try {
             events.info("gen {} pid {} ready after {} ms; handing over", childGeneration, child.pid(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
             close(ready);
-            lifecycle.handOver(child.pid());
-            if (stderr != null) {
+            resumed = lifecycle.handOver(child.pid());
+            if (!resumed && stderr != null) {
                 stderr.awaitEnd(STDERR_HANDOVER_MILLIS);
             }
         } catch (RuntimeException | LinkageError e) {
             events.error("after the hand-off: {}", e.toString());
         } finally {
-            lifecycle.exit(0);
+            if (!resumed) {
+                lifecycle.exit(0);
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
@@ -111,6 +112,28 @@ public final class HttpServer {
     }
 
     /**
+     * Stops taking connections but keeps this process's copy of the listening socket open: connections queue
+     * in the kernel for whichever process accepts, and the socket outlives its other copies. Open connections
+     * are served with {@code Connection: close}, as in a drain.
+     */
+    public void park() {
+        server.suspendAccepts();
+        traffic.startDraining();
+        awaitAcceptedConnections();
+    }
+
+    /** Serves again after {@link #park()}: takes connections, and keeps open ones alive. */
+    public void unpark() {
+        traffic.stopDraining();
+        server.resumeAccepts();
+    }
+
+    /** Closes this process's copy of the listening socket after {@link #park()}. */
+    public void closeListener() {
+        IoUtils.safeClose(server);
+    }
+
+    /**
      * Closes this process's copy of the listening socket. The socket and its accept queue live on wherever
      * another copy is open (a new generation), so nothing queued is refused.
      */
@@ -124,15 +147,19 @@ public final class HttpServer {
     /** What a drain left behind. */
     public record DrainReport(long millis, int cut) {}
 
-    /** Stops accepting, lets open connections finish until {@code timeout}, then cuts what remains and stops. */
-    public DrainReport drain(Duration timeout) {
+    /**
+     * Stops accepting (unless {@link #park parked} or already stopped), lets open connections finish until
+     * {@code timeout}, then cuts what remains; or stops waiting as soon as {@code abandon} says so, leaving open
+     * connections be. The threads live on until {@link #shutdown}.
+     */
+    public DrainReport drain(Duration timeout, BooleanSupplier abandon) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         if (!traffic.draining()) {
             stopAccepting();
         }
         int cut = 0;
-        while (traffic.connections() > 0) {
+        while (traffic.connections() > 0 && !abandon.getAsBoolean()) {
             if (System.nanoTime() >= deadline) {
                 cut = traffic.closeAll();
                 break;
@@ -140,13 +167,17 @@ public final class HttpServer {
             traffic.closeIdle(IDLE_BEFORE_CLOSE.toNanos());
             sleep(POLL_MILLIS);
         }
+        return new DrainReport(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), cut);
+    }
+
+    /** Stops the IO and worker threads, after a drain. */
+    public void shutdown() {
         worker.shutdown();
         try {
             worker.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new DrainReport(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), cut);
     }
 
     // A connection the accept thread took just before the close is still on its way to an IO thread's queue;

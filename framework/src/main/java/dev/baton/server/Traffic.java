@@ -128,6 +128,11 @@ final class Traffic {
         draining = true;
     }
 
+    /** Open connections are kept alive again: the generation serves on (its successor died on probation). */
+    void stopDraining() {
+        draining = false;
+    }
+
     boolean draining() {
         return draining;
     }

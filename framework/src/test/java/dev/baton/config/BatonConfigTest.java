@@ -51,6 +51,7 @@ class BatonConfigTest {
         assertEquals(10L * 1024 * 1024, config.maxBodySize());
         assertEquals(Duration.ofSeconds(30), config.drainTimeout());
         assertEquals(Duration.ofSeconds(60), config.readyTimeout());
+        assertEquals(Duration.ofSeconds(30), config.probation());
         assertEquals(Duration.ofSeconds(10), config.requestHeadTimeout());
         assertEquals(Duration.ofSeconds(30), config.readTimeout());
         assertEquals(Duration.ofSeconds(30), config.writeTimeout());
@@ -83,10 +84,11 @@ class BatonConfigTest {
         env.putAll(Map.of("BATON_REQUEST_HEAD_TIMEOUT", "3s", "BATON_READ_TIMEOUT", "4s"));
         BatonConfig config = BatonConfig.from(Map.of(), env);
         assertEquals("host=localhost port=1 ioThreads=3 workerThreads=5 maxBodySize=1KB drainTimeout=1s"
-                + " readyTimeout=2s requestHeadTimeout=3s readTimeout=4s writeTimeout=30s keepAliveTimeout=75s"
+                + " readyTimeout=2s probation=30s requestHeadTimeout=3s readTimeout=4s writeTimeout=30s keepAliveTimeout=75s"
                 + " jar=app.jar pidFile=app.pid signals=false", config.describe());
         assertEquals(Duration.ofSeconds(5), env("BATON_WRITE_TIMEOUT", "5s").writeTimeout());
         assertEquals(Duration.ofSeconds(6), env("BATON_KEEP_ALIVE_TIMEOUT", "6s").keepAliveTimeout());
+        assertEquals(Duration.ofMillis(1500), env("BATON_PROBATION", "1500ms").probation());
     }
 
     @ParameterizedTest
@@ -115,6 +117,8 @@ class BatonConfigTest {
         assertRejected("baton.readyTimeout", "0s", "a duration greater than 0 like 500ms, 30s or 2m",
                 () -> props("baton.readyTimeout", "0s"));
         assertEquals(Duration.ofMillis(1), props("baton.readyTimeout", "1ms").readyTimeout());
+        assertEquals(Duration.ZERO, props("baton.probation", "0s").probation());
+        assertRejected("baton.probation", "soon", "a duration like 500ms, 30s or 2m", () -> props("baton.probation", "soon"));
     }
 
     @ParameterizedTest
@@ -180,7 +184,7 @@ class BatonConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> props("baton.prot", "80"));
         assertEquals("unknown setting baton.prot (did you mean baton.port?); known settings: baton.host, baton.port,"
                 + " baton.ioThreads, baton.workerThreads, baton.maxBodySize, baton.drainTimeout, baton.readyTimeout,"
-                + " baton.requestHeadTimeout, baton.readTimeout, baton.writeTimeout, baton.keepAliveTimeout,"
+                + " baton.probation, baton.requestHeadTimeout, baton.readTimeout, baton.writeTimeout, baton.keepAliveTimeout,"
                 + " baton.jar, baton.pidFile, baton.signals", e.getMessage());
         assertEquals("baton.prot", e.key());
     }
@@ -289,7 +293,7 @@ class BatonConfigTest {
         String line = BatonConfig.defaults().with("jar", "/srv/app.jar").with("drainTimeout", "0s").describe();
         assertOneLine(line);
         assertTrue(line.startsWith("host=0.0.0.0 port=8080 ioThreads="), line);
-        assertTrue(line.endsWith(" maxBodySize=10MB drainTimeout=0s readyTimeout=1m requestHeadTimeout=10s"
+        assertTrue(line.endsWith(" maxBodySize=10MB drainTimeout=0s readyTimeout=1m probation=30s requestHeadTimeout=10s"
                 + " readTimeout=30s writeTimeout=30s keepAliveTimeout=75s jar=/srv/app.jar pidFile=(none) signals=true"),
                 line);
     }

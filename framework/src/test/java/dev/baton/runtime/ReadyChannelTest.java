@@ -43,7 +43,7 @@ class ReadyChannelTest {
             CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
                 try {
                     Thread.sleep(ReadyChannel.PEER_DEADLINE.toMillis() + 500); // the silent peer's deadline passes first
-                    return ReadyChannel.reportReady(channel.socketPath(), channel.token(), child.pid(), Duration.ofSeconds(5));
+                    return ReadyChannel.reportReady(channel.socketPath(), channel.token(), child.pid(), Duration.ofSeconds(5)).line();
                 } catch (Exception e) {
                     return e.toString();
                 }
@@ -51,11 +51,61 @@ class ReadyChannelTest {
             long start = System.nanoTime();
             assertTrue(channel.awaitReady(child, Duration.ofSeconds(20), () -> true, events));
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "not held by the silent peer");
-            channel.go();
+            channel.go(false);
             assertEquals("GO", answer.get(5, TimeUnit.SECONDS));
             assertEquals(-1, read(liar), "the liar was dropped");
             assertEquals(-1, read(silent), "the silent peer was dropped");
         }
+    }
+
+    @Test
+    void aGoOnProbationKeepsTheConnectionAsALinkBothWays() throws Exception {
+        CompletableFuture<ReadyChannel.Answer> answer = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ReadyChannel.reportReady(channel.socketPath(), channel.token(), child.pid(), Duration.ofSeconds(5));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(channel.awaitReady(child, Duration.ofSeconds(10), () -> true, events));
+        channel.go(true);
+        ProbationLink parentSide = channel.takeChildLink();
+        channel.close(); // the hand-off files go; the link stays
+        ReadyChannel.Answer reply = answer.get(5, TimeUnit.SECONDS);
+        assertEquals("GO", reply.line());
+        try (ProbationLink childSide = reply.probation()) {
+            java.util.concurrent.BlockingQueue<String> atParent = new java.util.concurrent.LinkedBlockingQueue<>();
+            java.util.concurrent.BlockingQueue<String> atChild = new java.util.concurrent.LinkedBlockingQueue<>();
+            parentSide.listen("test-parent", line -> atParent.add(line == null ? "(end)" : line));
+            childSide.listen("test-child", line -> atChild.add(line == null ? "(end)" : line));
+            assertTrue(childSide.send(ProbationLink.STOPPING + " SIGTERM"));
+            assertEquals("STOPPING SIGTERM", atParent.poll(5, TimeUnit.SECONDS));
+            assertTrue(parentSide.send(ProbationLink.PASSED));
+            assertTrue(parentSide.send(ProbationLink.UPGRADE));
+            assertEquals("PASSED", atChild.poll(5, TimeUnit.SECONDS));
+            assertEquals("UPGRADE", atChild.poll(5, TimeUnit.SECONDS));
+            childSide.close();
+            assertTrue(parentSide.awaitEnd(5_000), "the parent sees the child close the link");
+            assertEquals("(end)", atParent.poll(5, TimeUnit.SECONDS));
+        } finally {
+            parentSide.close();
+        }
+    }
+
+    @Test
+    void aPlainGoClosesTheConnection() throws Exception {
+        CompletableFuture<ReadyChannel.Answer> answer = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ReadyChannel.reportReady(channel.socketPath(), channel.token(), child.pid(), Duration.ofSeconds(5));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(channel.awaitReady(child, Duration.ofSeconds(10), () -> true, events));
+        channel.go(false);
+        ReadyChannel.Answer reply = answer.get(5, TimeUnit.SECONDS);
+        assertEquals("GO", reply.line());
+        assertNull(reply.probation());
     }
 
     @Test
@@ -68,7 +118,7 @@ class ReadyChannelTest {
     @Test
     void aChildWhoseParentSaysNothingHearsNothingWithinItsDeadline() throws Exception {
         long start = System.nanoTime();
-        assertNull(ReadyChannel.reportReady(channel.socketPath(), channel.token(), child.pid(), Duration.ofMillis(300)));
+        assertNull(ReadyChannel.reportReady(channel.socketPath(), channel.token(), child.pid(), Duration.ofMillis(300)).line());
         long took = System.nanoTime() - start;
         assertTrue(took >= 250_000_000L && took < 3_000_000_000L, took + " ns");
     }

@@ -32,6 +32,18 @@ public final class TestApp {
         }
     }
 
+    /**
+     * A release that takes over, then dies (status 3, no drain) 300 ms later, as one whose lazy bean throws on its
+     * first real traffic or whose first burst runs it out of memory.
+     */
+    public static final class DiesAfterTakingOver {
+        public static void main(String[] args) throws InterruptedException {
+            TestApp.main(args);
+            Thread.sleep(300);
+            Runtime.getRuntime().halt(3);
+        }
+    }
+
     /** A broken release: its start-up never finishes. */
     public static final class NeverReady {
         public static void main(String[] args) throws InterruptedException {

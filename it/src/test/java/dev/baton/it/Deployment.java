@@ -60,11 +60,16 @@ final class Deployment implements AutoCloseable {
         return this;
     }
 
-    /** Starts generation 1 with {@code options} (e.g. -Dbaton.readyTimeout=3s) and waits until it is ready. */
+    /**
+     * Starts generation 1 with {@code options} (e.g. -Dbaton.readyTimeout=3s, which win over the defaults here)
+     * and waits until it is ready.
+     */
     Deployment start(List<String> options, Map<String, String> environment) throws Exception {
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dbaton.host=127.0.0.1", "-Dbaton.port=0", "-Dbaton.pidFile=" + pidFile));
+                "-Dbaton.host=127.0.0.1", "-Dbaton.port=0", "-Dbaton.pidFile=" + pidFile,
+                // Every upgrade parks the old generation, briefly: the whole suite goes through probation.
+                "-Dbaton.probation=1s"));
         command.addAll(options);
         command.addAll(List.of("-jar", "app.jar"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())

@@ -20,7 +20,8 @@ class SupervisorIT {
     void pidFileAndSystemdFollowEveryUpgradeAndTheFinalStop() throws Exception {
         try (Deployment app = new Deployment();
                 NotifySocket systemd = new NotifySocket(app.dir.resolve("notify.sock"))) {
-            app.start(List.of(), Map.of("NOTIFY_SOCKET", systemd.path().toString()));
+            // Without probation the new generation is the main process from its ready report on (see ProbationIT).
+            app.start(List.of("-Dbaton.probation=0s"), Map.of("NOTIFY_SOCKET", systemd.path().toString()));
             long gen1 = app.currentPid();
             assertEquals(gen1, app.firstProcess().pid(), "the pid file names the serving generation");
             List<String> messages = new ArrayList<>(systemd.drain());

@@ -1,0 +1,137 @@
+package dev.baton.runtime;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The old generation's side of probation. After GO it drains as usual but keeps its copy of the listening socket,
+ * then parks until the new generation has served through the window. Should the new generation die meanwhile,
+ * the old one takes the service back at once: the socket never closed, so connections queued in the kernel since
+ * are served by it, not refused.
+ *
+ * <p>systemd knows the parked generation as the service's main process until probation ends: a main process that
+ * dies is a failed service to systemd, and the new generation is the one that may die. Every end of probation
+ * but a death tells the new generation so ({@link ProbationLink#PASSED}), and it becomes the main process.
+ */
+final class Probation {
+
+    /** How probation ended. */
+    enum Outcome {
+        /** The new generation served through the window. */
+        PASSED,
+        /** The new generation exited (any status, a signal included): the old one resumes. */
+        CHILD_DIED,
+        /** The new generation upgrades in its turn: it stays, and will be on probation itself. */
+        CHILD_UPGRADES,
+        /** The new generation stops on a signal: the service stops, and the old generation leaves with it. */
+        CHILD_STOPS,
+        /** A stop signal reached the parked generation: it leaves, the new one keeps the service. */
+        STOP_SIGNAL,
+        /** SIGUSR2 reached the parked generation: passed on to the new one, which owns the service. */
+        UPGRADE_PASSED_ON
+    }
+
+    /** The first end of probation, and its detail: the exit status or the signal. */
+    record End(Outcome outcome, String detail) {}
+
+    /** How long the new generation has to take over as systemd's main process before the old one leaves anyway. */
+    private static final long TAKE_OVER_MILLIS = 2_000;
+
+    private final Process child;
+    private final ProbationLink link;
+    private final long goNanos = System.nanoTime();
+    private final long deadlineNanos;
+    private final AtomicReference<End> end = new AtomicReference<>();
+    private final CountDownLatch ended = new CountDownLatch(1);
+
+    private Probation(Process child, ProbationLink link, Duration window) {
+        this.child = child;
+        this.link = link;
+        this.deadlineNanos = goNanos + window.toNanos();
+    }
+
+    /** Starts watching {@code child} from GO on, so that a death during the drain is seen too. */
+    static Probation begin(Process child, ProbationLink link, Duration window) {
+        Probation probation = new Probation(child, link, window);
+        child.onExit().thenRun(() -> probation.end(Outcome.CHILD_DIED, Integer.toString(child.exitValue())));
+        link.listen("baton-probation", probation::heard);
+        return probation;
+    }
+
+    private void heard(String line) {
+        if (ProbationLink.UPGRADING.equals(line)) {
+            link.send(ProbationLink.PASSED); // at once: the child waits for it before it starts its own upgrade
+            end(Outcome.CHILD_UPGRADES, null);
+        } else if (line != null && line.startsWith(ProbationLink.STOPPING)) {
+            end(Outcome.CHILD_STOPS, line.substring(ProbationLink.STOPPING.length()).trim());
+        }
+        // The end of the link says nothing by itself: a death is seen through the process, with its status.
+    }
+
+    /** A stop signal to this generation while it drains or parks. */
+    void stopSignal(String signal) {
+        end(Outcome.STOP_SIGNAL, signal);
+    }
+
+    /** SIGUSR2 to this generation while it drains or parks: the new generation owns the service and gets it. */
+    void passOnUpgrade() {
+        link.send(ProbationLink.UPGRADE);
+        end(Outcome.UPGRADE_PASSED_ON, null);
+    }
+
+    private void end(Outcome outcome, String detail) {
+        if (end.compareAndSet(null, new End(outcome, detail))) {
+            ended.countDown();
+        }
+    }
+
+    /** Whether the new generation died first of all the ways probation can end: the old one then resumes. */
+    boolean childDied() {
+        End first = end.get();
+        return first != null && first.outcome() == Outcome.CHILD_DIED;
+    }
+
+    long childPid() {
+        return child.pid();
+    }
+
+    long millisSinceGo() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - goNanos);
+    }
+
+    long millisLeft() {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    }
+
+    /** Waits until probation ends: the first of the window passing, a death, a message or a signal. */
+    End await() {
+        try {
+            ended.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        end(Outcome.PASSED, null);
+        return end.get();
+    }
+
+    /**
+     * After every end but a death: tells the new generation it is the service's main process now (unless it knows
+     * already) and waits, boundedly, until it has said so to systemd and closed the link.
+     */
+    boolean passSupervision() {
+        Outcome outcome = end.get().outcome();
+        if (outcome == Outcome.PASSED || outcome == Outcome.STOP_SIGNAL) {
+            link.send(ProbationLink.PASSED);
+        }
+        boolean closed = outcome == Outcome.CHILD_STOPS || link.awaitEnd(TAKE_OVER_MILLIS);
+        link.close();
+        return closed;
+    }
+
+    /** After a death: the link has nobody at its other end. */
+    void close() {
+        link.close();
+    }
+}
