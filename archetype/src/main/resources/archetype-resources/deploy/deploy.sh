@@ -7,10 +7,16 @@ NAME='${artifactId}'
 # 1. copies the jar to APP_DIR/releases/NAME-<UTC time>.jar;
 # 2. points APP_DIR/current.jar at it: a new symlink renamed over the old one, so that current.jar always names
 #    a whole jar (the app's deploy path: the unit runs java -jar APP_DIR/current.jar);
-# 3. sends SIGUSR2 to the pid in PID_FILE: Baton starts the new jar as a child that inherits the socket;
-# 4. waits until PID_FILE names a new, live process and the port answers.
-# If the upgrade fails, the running process keeps serving: current.jar is pointed back at the release that runs,
-# and this exits 1 with the reason. If the app is not running, it only does 1 and 2: start the app then.
+# 3. makes the class-data archive of the new jar (current.jar.jsa on JDK 17-24, current.jar.aot on JDK 25+)
+#    from a training run (-Dbaton.train=true: the app serves on a private port, runs its warm-up, exits), so that
+#    the new generation starts and warms up faster; a release whose self-check fails there is refused at once;
+# 4. sends SIGUSR2 to the pid in PID_FILE: Baton starts the new jar as a child that inherits the socket;
+# 5. waits until PID_FILE names a new, live process and the port answers;
+# 6. waits for the old process to exit: once it drained, it stays parked on probation (baton.probation, 30s by
+#    default), ready to take the service back should the new one die, and exits when probation passed.
+# If the upgrade fails, or the new release dies on probation, the old process keeps serving: current.jar is
+# pointed back at the release that runs, and this exits 1 with the reason. If the app is not running, it only
+# does 1 to 3: start the app then.
 #
 # Settings (environment), defaults as in deploy/NAME.service:
 #   APP_DIR       /opt/NAME                where releases/ and current.jar are
@@ -18,7 +24,11 @@ NAME='${artifactId}'
 #   PORT          8080                     the app's port, asked on 127.0.0.1
 #   APP_LOG       (none)                   the app's log file, for the reason of a failed upgrade; without it the
 #                                          journal of unit NAME is read, where there is one
-#   WAIT_SECONDS  90                       longer than Baton's readyTimeout (60s)
+#   JAVA          java                     the java the service runs (its JDK decides the kind of archive)
+#   JAVA_OPTS     (none)                   the service's JVM options that matter to an archive (-Xmx, the GC)
+#   ARCHIVE       yes                      no: skip step 3
+#   WAIT_SECONDS  150                      longer than Baton's readyTimeout (60s) plus its probation (30s) or
+#                                          drainTimeout (30s), whichever is longer, plus some slack
 # Needs curl or wget, and GNU mv (-T).
 set -eu
 
@@ -26,7 +36,10 @@ APP_DIR=${APP_DIR:-/opt/$NAME}
 PID_FILE=${PID_FILE:-/run/$NAME/$NAME.pid}
 PORT=${PORT:-8080}
 APP_LOG=${APP_LOG:-}
-WAIT_SECONDS=${WAIT_SECONDS:-90}
+WAIT_SECONDS=${WAIT_SECONDS:-150}
+JAVA=${JAVA:-java}
+JAVA_OPTS=${JAVA_OPTS:-}
+ARCHIVE=${ARCHIVE:-yes}
 
 say() { echo "deploy: $*"; }
 fail() { echo "deploy: $*" >&2; exit 1; }
@@ -98,8 +111,23 @@ cp "$jar" "$APP_DIR/$release.part"
 mv "$APP_DIR/$release.part" "$APP_DIR/$release"
 previous=$(readlink "$APP_DIR/current.jar" 2>/dev/null) || previous=
 
+switch_to "$release"
+# The training run starts the jar by the deploy path, as the service does: the archive records that path.
+if [ "$ARCHIVE" = yes ]; then
+  # shellcheck disable=SC2086 # JAVA_OPTS holds several options
+  training=$(cd "$APP_DIR" && $JAVA $JAVA_OPTS -cp "$APP_DIR/current.jar" dev.baton.runtime.ClassArchive \
+    "$APP_DIR/current.jar" 2>&1 </dev/null) && trained=yes || trained=no
+  if [ "$trained" = yes ]; then
+    say "$(echo "$training" | grep -m 1 '^class archive:')"
+  elif line=$(echo "$training" | grep -m 1 'self-check'); then
+    roll_back
+    fail "the training run of $release failed its self-check: $(echo "$line" | sed -E 's/.*(gen=[0-9]+ pid=[0-9]+ )/\1/')"
+  else
+    say "no class-data archive (the upgrade goes on without one): $(echo "$training" | tail -n 1)"
+  fi
+fi
+
 if [ -z "$old_pid" ]; then
-  switch_to "$release"
   say "$NAME is not running; current.jar -> $release: start it (systemctl start $NAME)"
   exit 0
 fi
@@ -109,7 +137,6 @@ if [ -n "$APP_LOG" ] && [ -f "$APP_LOG" ]; then
   log_size=$(wc -c <"$APP_LOG")
 fi
 started=$(date +%s)
-switch_to "$release"
 if ! kill -USR2 "$old_pid"; then
   roll_back
   fail "cannot signal pid $old_pid: run this as root or as the app's user"
@@ -117,21 +144,39 @@ fi
 say "pid $old_pid starts $release"
 
 deadline=$((started + WAIT_SECONDS))
+new_pid=
 while :; do
-  if new_pid=$(live_pid) && [ "$new_pid" != "$old_pid" ] && answers; then
-    say "pid $new_pid serves $release; pid $old_pid drains and exits"
-    exit 0
+  if [ -z "$new_pid" ] && serving=$(live_pid) && [ "$serving" != "$old_pid" ] && answers; then
+    new_pid=$serving
+    say "pid $new_pid serves $release; pid $old_pid drains, then waits out probation"
+  fi
+  if [ -n "$new_pid" ]; then
+    if ! kill -0 "$old_pid" 2>/dev/null; then
+      if [ "$(live_pid)" = "$new_pid" ]; then
+        say "pid $old_pid has left: $release passed probation"
+        exit 0
+      fi
+      fail "pid $old_pid has left but pid $new_pid does not serve any more: see the app's log"
+    fi
+    if [ "$(live_pid)" = "$old_pid" ]; then
+      roll_back
+      line=$(new_log_lines | grep -m 1 -E 'died [0-9]+ ms after taking over') || line="pid $new_pid died on probation"
+      fail "$(echo "$line" | sed -E 's/.*(gen=[0-9]+ pid=[0-9]+ )/\1/'); pid $old_pid serves again"
+    fi
   fi
   if line=$(new_log_lines | grep -m 1 -E 'upgrade (failed|refused)'); then
     roll_back
     # Baton's line, from "gen=N pid=N upgrade ..." on
     fail "$(echo "$line" | sed -E 's/.*(gen=[0-9]+ pid=[0-9]+ upgrade)/\1/')"
   fi
-  if ! kill -0 "$old_pid" 2>/dev/null && ! live_pid >/dev/null; then
+  if [ -z "$new_pid" ] && ! kill -0 "$old_pid" 2>/dev/null && ! live_pid >/dev/null; then
     roll_back
     fail "pid $old_pid is gone and no new one serves: see the app's log"
   fi
   if [ "$(date +%s)" -ge "$deadline" ]; then
+    if [ -n "$new_pid" ]; then
+      fail "pid $new_pid serves $release, but pid $old_pid has not left after $WAIT_SECONDS s: see the app's log"
+    fi
     roll_back
     fail "no new generation serves after $WAIT_SECONDS s; pid $old_pid keeps serving: see the app's log"
   fi

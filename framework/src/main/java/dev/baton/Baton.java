@@ -32,6 +32,7 @@ public final class Baton implements Routes<Baton> {
             new LinkedHashMap<>();
     private final List<Runnable> drainCallbacks = new ArrayList<>();
     private final List<Runnable> resumeCallbacks = new ArrayList<>();
+    private final List<String> warmUp = new ArrayList<>();
     private JsonMapper json;
     private Lifecycle lifecycle;
 
@@ -108,6 +109,23 @@ public final class Baton implements Routes<Baton> {
         return this;
     }
 
+    /**
+     * Paths (with a query string if need be, e.g. {@code /api/items?limit=10}) that each generation GETs from
+     * itself, again and again for up to {@code baton.warmUpTime}, before it takes any real traffic: the JIT has
+     * compiled them by then. An answer of 5xx, or none, fails the start: a new generation then never takes over,
+     * and the one serving keeps the service.
+     */
+    public Baton warmUp(String... paths) {
+        requireNotStarted();
+        for (String path : paths) {
+            if (path == null || !path.startsWith("/")) {
+                throw new IllegalArgumentException("a warm-up path starts with /: " + path);
+            }
+            warmUp.add(path);
+        }
+        return this;
+    }
+
     /** Opens or inherits the listener, serves, and (in a process of its own) takes over from a parent generation. */
     public Baton start() {
         requireNotStarted();
@@ -116,7 +134,7 @@ public final class Baton implements Routes<Baton> {
                 mapper, config.maxBodySize());
         // Known before the first request: handlers may ask for the generation while the hand-off is still on.
         lifecycle = Lifecycle.open(config);
-        lifecycle.serve(pipeline, drainCallbacks, resumeCallbacks);
+        lifecycle.serve(pipeline, drainCallbacks, resumeCallbacks, warmUp);
         return this;
     }
 

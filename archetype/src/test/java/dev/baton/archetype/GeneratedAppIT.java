@@ -66,7 +66,7 @@ class GeneratedAppIT {
         Path log = appDir.resolve("app.log");
         int port = freePort();
         Map<String, String> deployEnv = Map.of("APP_DIR", appDir.toString(), "PID_FILE", pidFile.toString(),
-                "PORT", Integer.toString(port), "APP_LOG", log.toString(), "WAIT_SECONDS", "60");
+                "PORT", Integer.toString(port), "APP_LOG", log.toString(), "WAIT_SECONDS", "60", "JAVA", JAVA);
         String deploy = project.resolve("deploy/deploy.sh").toString();
 
         // Not running yet: deploy.sh only lays out releases/ and current.jar
@@ -80,7 +80,7 @@ class GeneratedAppIT {
         try {
             // As the systemd unit starts it: java -jar <dir>/current.jar, with a pid file
             Process first = new ProcessBuilder(JAVA, "-Dbaton.host=127.0.0.1", "-Dbaton.port=" + port,
-                    "-Dbaton.pidFile=" + pidFile, "-jar", current.toString())
+                    "-Dbaton.pidFile=" + pidFile, "-Dbaton.probation=3s", "-jar", current.toString())
                     .directory(appDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             pids.add(first.pid());
@@ -105,6 +105,12 @@ class GeneratedAppIT {
                 pids.add(second);
                 assertNotEquals(first.pid(), second);
                 assertTrue(upgrade.output.contains("pid " + second + " serves releases/shop-"), upgrade.output);
+                assertTrue(upgrade.output.contains("pid " + first.pid() + " has left: releases/shop-"), upgrade.output);
+                assertTrue(upgrade.output.contains(" passed probation"), upgrade.output);
+                String archive = Runtime.version().feature() >= 25 ? "AOT cache " + appDir.resolve("current.jar.aot")
+                        : "AppCDS archive " + appDir.resolve("current.jar.jsa");
+                assertTrue(upgrade.output.contains("deploy: class archive: " + archive), upgrade.output);
+                assertTrue(Files.readString(log).contains(archive + " in use for the new generation"), tail(log));
                 long served = load.ok();
                 await(() -> load.ok() > served + 100, 30, "load served by gen 2", log);
             }

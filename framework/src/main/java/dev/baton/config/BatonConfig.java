@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -109,6 +110,25 @@ public final class BatonConfig {
      */
     public Duration probation() {
         return (Duration) get(Setting.PROBATION);
+    }
+
+    /** Paths that a new generation GETs from itself before it reports ready, besides those the app declares. */
+    @SuppressWarnings("unchecked")
+    public List<String> warmUp() {
+        return (List<String>) get(Setting.WARM_UP);
+    }
+
+    /** How long the warm-up repeats its requests, at most; each is sent at least once. */
+    public Duration warmUpTime() {
+        return (Duration) get(Setting.WARM_UP_TIME);
+    }
+
+    /**
+     * A training run: the app serves on a private loopback port, runs its warm-up and exits 0, for the JVM to
+     * write a class-data archive or AOT cache of what it loaded.
+     */
+    public boolean train() {
+        return (Boolean) get(Setting.TRAIN);
     }
 
     /** The longest a client may take to send a request's head (request line and headers). */

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
@@ -28,6 +29,12 @@ enum Setting {
     // Zero turns probation off: the old generation exits once drained, as soon as the new one took over.
     PROBATION("probation", "a duration like 500ms, 30s or 2m", Units::parseDuration,
             c -> Duration.ofSeconds(30), value -> Units.formatDuration((Duration) value)),
+    WARM_UP("warmUp", "request paths separated by commas, each starting with / like /,/api/items?limit=10",
+            Setting::requestPaths, c -> List.of(), value -> ((List<?>) value).isEmpty() ? "(none)"
+                    : ((List<?>) value).stream().map(String::valueOf).collect(Collectors.joining(","))),
+    WARM_UP_TIME("warmUpTime", "a duration greater than 0 like 500ms, 30s or 2m", Setting::positiveDuration,
+            c -> Duration.ofSeconds(1), value -> Units.formatDuration((Duration) value)),
+    TRAIN("train", "true or false", Units::parseBoolean, c -> false),
     // The HTTP timeouts: each bounds how long one slow or stalled client can hold a connection, a buffer and a
     // drain (a stalled exchange would otherwise keep an old generation alive until drainTimeout).
     REQUEST_HEAD_TIMEOUT("requestHeadTimeout", "a duration greater than 0 like 500ms, 30s or 2m",
@@ -150,6 +157,17 @@ enum Setting {
 
     private static Object positiveInt(String text) {
         return Units.parseInt(text, 1, Integer.MAX_VALUE);
+    }
+
+    /** GET targets for the warm-up: a path (and query) each, nothing a request line could not carry. */
+    private static Object requestPaths(String text) {
+        List<String> paths = Arrays.stream(text.split(",")).map(String::trim).toList();
+        for (String path : paths) {
+            if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+                throw new IllegalArgumentException(path);
+            }
+        }
+        return paths;
     }
 
     private static Object positiveDuration(String text) {

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * One generation of a Baton process, from the listener it starts with to the drain it ends with: takes over
@@ -87,6 +88,11 @@ public final class Lifecycle {
         Instant since = config.signals() ? Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()) : Instant.now();
         long pid = ProcessHandle.current().pid();
         Path here = Path.of(System.getProperty("user.dir"));
+        if (config.train()) {
+            // A private port: a training run must not take, or need, the service's.
+            Listener ephemeral = Listener.bind(config.with("host", "127.0.0.1").with("port", "0"));
+            return new Lifecycle(config, ephemeral, Optional.empty(), here, pid, since, Optional.empty());
+        }
         if (!config.signals()) {
             return new Lifecycle(config, Listener.bind(config), Optional.empty(), here, pid, since, Optional.empty());
         }
@@ -114,16 +120,24 @@ public final class Lifecycle {
      * Serves {@code root} on the listener, then settles the hand-off with the parent generation, if any: takes
      * over on GO or when the parent died meanwhile, drains and exits when the parent kept the service.
      * {@code drainCallbacks} run when a drain starts; {@code resumeCallbacks} when this generation serves again
-     * after its successor died on probation.
+     * after its successor died on probation. The {@code warmUp} paths (and {@code baton.warmUp}'s) are fetched
+     * from this generation itself before it takes any connection from the listener.
      */
-    public void serve(HttpHandler root, List<Runnable> drainCallbacks, List<Runnable> resumeCallbacks) {
+    public void serve(HttpHandler root, List<Runnable> drainCallbacks, List<Runnable> resumeCallbacks, List<String> warmUp) {
         this.drainCallbacks = List.copyOf(drainCallbacks);
         this.resumeCallbacks = List.copyOf(resumeCallbacks);
-        if (config.signals()) {
+        if (config.signals() && !config.train()) {
             Signals.install(this); // before the first accept: no signal may find accepted connections unanswered
         }
         handoff.filter(Handoff::stderrPiped).ifPresent(piped -> Preload.nativeCalls()); // needed right after the hand-off
-        server = HttpServer.start(listener.channel(), root, config);
+        List<String> paths = Stream.concat(warmUp.stream(), config.warmUp().stream()).distinct().toList();
+        if (paths.isEmpty() && !config.train()) {
+            server = HttpServer.start(listener.channel(), root, config);
+        } else {
+            server = HttpServer.startPaused(listener.channel(), root, config);
+            warmUp(paths);
+            server.resumeAccepting();
+        }
         Parent.Answer answer = handoff.map(parent -> Parent.reportReady(parent, pid, events)).orElse(null);
         InetSocketAddress address = (InetSocketAddress) localAddress();
         String host = address.getAddress().isAnyLocalAddress() ? "0.0.0.0" : address.getHostString();
@@ -148,6 +162,26 @@ public final class Lifecycle {
             events.info("{} came during the hand-off: stopping now that this generation owns the service", stop);
             stopRequested(stop, 0);
         }
+    }
+
+    /** Runs the self-check; a generation whose self-check fails never takes a connection, and leaves. */
+    private void warmUp(List<String> paths) {
+        WarmUp.Result result = WarmUp.run(server, paths, config.warmUpTime());
+        if (result.failure() == null) {
+            events.info("warm-up: {} requests to {} paths in {} ms", result.requests(), paths.size(), result.millis());
+            if (config.train()) {
+                events.info("training run over");
+                exit(0);
+            }
+            return;
+        }
+        if (!config.signals() && !config.train()) {
+            server.shutdown();
+            throw new IllegalStateException(result.failure());
+        }
+        events.error("{}: this generation cannot serve; exit 1", result.failure());
+        handoff.ifPresent(parent -> Parent.reportFailure(parent, pid, result.failure(), events));
+        exit(1);
     }
 
     private synchronized String becomeOwner() {

@@ -47,6 +47,16 @@ final class Parent {
         return answer;
     }
 
+    /** The self-check failed: tells the parent why, so that it logs the reason with its own failure line. */
+    static void reportFailure(Handoff handoff, long pid, String why, Events events) {
+        try {
+            ReadyChannel.reportFailure(handoff.readySocket(), handoff.token(), pid, why);
+        } catch (IOException e) {
+            events.warn("cannot tell parent gen {} pid {} why: {}", handoff.generation() - 1, handoff.parentPid(),
+                    e.getMessage());
+        }
+    }
+
     private static Answer ask(Handoff handoff, long pid) {
         String why;
         try {

@@ -22,7 +22,7 @@ final class Preload {
     static void upgradePath() {
         start("baton-warm-up", () -> {
             List.of(Upgrader.class, Deploy.class, ReadyChannel.class, Handoff.class, Fds.class, Listener.class,
-                    ChildStderr.class, HttpServer.DrainReport.class, PidFile.class, SystemdNotify.class, Probation.class,
+                    ChildStderr.class, HttpServer.DrainReport.class, PidFile.class, SystemdNotify.class, ClassArchive.class, ClassArchive.Kind.class, Probation.class,
                     Probation.End.class, Probation.Outcome.class, ProbationLink.class).forEach(Class::getName);
             Native.getpid();
         });

@@ -38,6 +38,8 @@ final class ReadyChannel implements AutoCloseable {
     private final ServerSocketChannel server;
     private final String token;
     private SocketChannel child;
+    /** Why the child said it cannot serve (its self-check failed), once it said so. */
+    private String failure;
 
     private ReadyChannel(Path directory) throws IOException {
         this.directory = directory;
@@ -81,12 +83,19 @@ final class ReadyChannel implements AutoCloseable {
     boolean awaitReady(Process process, Duration timeout, BooleanSupplier wanted, Events events) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String expected = "READY " + process.pid() + " " + token;
+        String failed = "FAILED " + process.pid() + " " + token + " ";
         server.configureBlocking(false);
         try (Selector selector = Selector.open()) {
             server.register(selector, SelectionKey.OP_ACCEPT);
             try {
-                while (process.isAlive() && System.nanoTime() < deadline && wanted.getAsBoolean()) {
-                    selector.select(50);
+                // After the wait ends, one last look: a child that failed its self-check said why, then exited.
+                for (boolean last = false; !last; ) {
+                    last = !(process.isAlive() && System.nanoTime() < deadline && wanted.getAsBoolean());
+                    if (last) {
+                        selector.selectNow();
+                    } else {
+                        selector.select(50);
+                    }
                     selector.selectedKeys().clear();
                     for (SocketChannel peer; (peer = server.accept()) != null; ) {
                         peer.configureBlocking(false);
@@ -95,10 +104,18 @@ final class ReadyChannel implements AutoCloseable {
                     }
                     for (SelectionKey key : selector.keys()) {
                         if (key.channel() instanceof SocketChannel peer && key.isValid()) {
-                            String verdict = hear(peer, (Peer) key.attachment(), expected);
-                            if (verdict == null) {
+                            String verdict = hear(peer, (Peer) key.attachment(), expected, failed);
+                            if (verdict == null && !last) {
                                 child = peer;
                                 return true;
+                            }
+                            if (verdict == null) {
+                                continue; // ready too late: the child exited, or is no longer wanted
+                            }
+                            if (verdict.startsWith(failed)) {
+                                failure = verdict.substring(failed.length());
+                                peer.close();
+                                return false;
                             }
                             if (!verdict.isEmpty()) {
                                 events.warn("dropped a peer on the ready channel: {}", verdict);
@@ -119,8 +136,11 @@ final class ReadyChannel implements AutoCloseable {
         }
     }
 
-    /** Null: the expected report. Empty: nothing to decide yet. Otherwise why the peer is dropped. */
-    private static String hear(SocketChannel peer, Peer state, String expected) throws IOException {
+    /**
+     * Null: the expected report. Empty: nothing to decide yet. The line itself when it is the child's failure.
+     * Otherwise why the peer is dropped.
+     */
+    private static String hear(SocketChannel peer, Peer state, String expected, String failed) throws IOException {
         int read;
         try {
             read = peer.read(state.line());
@@ -129,7 +149,10 @@ final class ReadyChannel implements AutoCloseable {
         }
         String line = lineIn(state.line());
         if (line != null) {
-            return line.equals(expected) ? null
+            if (line.equals(expected)) {
+                return null;
+            }
+            return line.startsWith(failed) ? line
                     : line.startsWith("READY ") ? "it reported ready with another pid or token" : "it said something else";
         }
         if (read < 0) {
@@ -139,6 +162,11 @@ final class ReadyChannel implements AutoCloseable {
             return "it sent " + LINE_MAX + " bytes and no line";
         }
         return System.nanoTime() > state.deadline() ? "it said nothing within " + PEER_DEADLINE.toMillis() + " ms" : "";
+    }
+
+    /** Why the child reported it cannot serve, when {@link #awaitReady} ended on that; else null. */
+    String failure() {
+        return failure;
     }
 
     /**
@@ -199,6 +227,21 @@ final class ReadyChannel implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             parent.close();
             throw e;
+        }
+    }
+
+    /** Child side: tells the parent this generation cannot serve, and why (the parent logs it and serves on). */
+    static void reportFailure(Path socket, String token, long pid, String why) throws IOException {
+        // One ASCII line that fits the parent's buffer, whatever the reason holds.
+        String line = "FAILED " + pid + " " + token + " " + why.replaceAll("[^\\x20-\\x7e]", "?");
+        if (line.length() >= LINE_MAX) {
+            line = line.substring(0, LINE_MAX - 4) + "...";
+        }
+        try (SocketChannel parent = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII));
+            while (bytes.hasRemaining()) {
+                parent.write(bytes);
+            }
         }
     }
 

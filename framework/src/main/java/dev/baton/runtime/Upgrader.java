@@ -97,6 +97,9 @@ final class Upgrader {
             return "this generation is stopping";
         }
         String who = "gen " + childGeneration + " pid " + child.pid();
+        if (ready.failure() != null) {
+            return who + " " + ready.failure();
+        }
         if (child.isAlive()) {
             return who + " was not ready within " + lifecycle.config().readyTimeout().toMillis() + " ms";
         }

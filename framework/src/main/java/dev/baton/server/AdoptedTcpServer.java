@@ -39,7 +39,10 @@ public final class AdoptedTcpServer {
 
     private AdoptedTcpServer() {}
 
-    /** Starts accepting on {@code channel} through {@code worker}, handing each connection to {@code acceptListener}. */
+    /**
+     * Serves {@code channel} through {@code worker}, handing each connection to {@code acceptListener}, once the
+     * caller resumes accepts on the channel returned.
+     */
     @SuppressWarnings("unchecked")
     public static AcceptingChannel<StreamConnection> serve(XnioWorker worker, ServerSocketChannel channel, OptionMap socketOptions,
             ChannelListener<? super AcceptingChannel<StreamConnection>> acceptListener) throws IOException {
@@ -58,7 +61,6 @@ public final class AdoptedTcpServer {
             throw new IllegalStateException("XNIO refused the listening socket", e);
         }
         server.getAcceptSetter().set(acceptListener);
-        server.resumeAccepts();
         return server;
     }
 }

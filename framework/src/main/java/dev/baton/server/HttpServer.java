@@ -7,12 +7,14 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
@@ -41,6 +43,8 @@ public final class HttpServer {
     }
 
     private final XnioWorker worker;
+    private final OptionMap socketOptions;
+    private final ChannelListener<AcceptingChannel<StreamConnection>> openListener;
     private final AcceptingChannel<StreamConnection> server;
     private final Traffic traffic;
     private final int port;
@@ -64,11 +68,12 @@ public final class HttpServer {
                     .getMap();
             HttpOpenListener http = new HttpOpenListener(new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4), protocol);
             http.setRootHandler(traffic.count(CanonicalPath.before(root)));
-            OptionMap socket = OptionMap.builder()
+            socketOptions = OptionMap.builder()
                     .set(Options.WORKER_IO_THREADS, worker.getIoThreadCount())
                     .set(Options.TCP_NODELAY, true)
                     .getMap();
-            server = AdoptedTcpServer.serve(worker, channel, socket, ChannelListeners.openListenerAdapter(traffic.track(http)));
+            openListener = ChannelListeners.openListenerAdapter(traffic.track(http));
+            server = AdoptedTcpServer.serve(worker, channel, socketOptions, openListener);
         } catch (IOException | RuntimeException e) {
             worker.shutdownNow();
             throw e;
@@ -77,10 +82,42 @@ public final class HttpServer {
 
     /** Serves HTTP on {@code channel}, which must be bound and listening, with {@code config}'s threads and limits. */
     public static HttpServer start(ServerSocketChannel channel, HttpHandler root, BatonConfig config) {
+        HttpServer server = startPaused(channel, root, config);
+        server.resumeAccepting();
+        return server;
+    }
+
+    /**
+     * Ready to serve HTTP on {@code channel}, but taking no connection from it until {@link #resumeAccepting()}:
+     * connections queue in the kernel meanwhile (a warm-up runs on a {@link #loopback()} listener first).
+     */
+    public static HttpServer startPaused(ServerSocketChannel channel, HttpHandler root, BatonConfig config) {
         try {
             return new HttpServer(channel, root, config);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve " + channel, e);
+        }
+    }
+
+    /** A private listener on 127.0.0.1 that serves the same handlers; closing it stops it. */
+    public record Loopback(int port, AcceptingChannel<StreamConnection> server) implements AutoCloseable {
+        @Override
+        public void close() {
+            IoUtils.safeClose(server);
+        }
+    }
+
+    /** Opens a {@link Loopback} listener on an ephemeral port. */
+    public Loopback loopback() throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            AcceptingChannel<StreamConnection> loopback = AdoptedTcpServer.serve(worker, channel, socketOptions, openListener);
+            loopback.resumeAccepts();
+            return new Loopback(((InetSocketAddress) channel.getLocalAddress()).getPort(), loopback);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
     }
 

@@ -25,11 +25,12 @@ public final class BatonTest {
 
     /**
      * A configuration for tests: 127.0.0.1, a free port, no signal handlers (the test JVM keeps its own), a short
-     * drain. Defaults and {@code -Dbaton.*} settings apply to the rest.
+     * drain, and a warm-up that fetches each path once (a self-check, not a JIT warm-up). Defaults and
+     * {@code -Dbaton.*} settings apply to the rest.
      */
     public static BatonConfig config() {
         return BatonConfig.load().with("host", "127.0.0.1").with("port", "0").with("signals", "false")
-                .with("drainTimeout", "5s");
+                .with("drainTimeout", "5s").with("warmUpTime", "1ms");
     }
 
     /** Builds an app on {@link #config()} with {@code routes}, runs {@code body} against it, stops it. */

@@ -52,6 +52,9 @@ class BatonConfigTest {
         assertEquals(Duration.ofSeconds(30), config.drainTimeout());
         assertEquals(Duration.ofSeconds(60), config.readyTimeout());
         assertEquals(Duration.ofSeconds(30), config.probation());
+        assertEquals(java.util.List.of(), config.warmUp());
+        assertEquals(Duration.ofSeconds(1), config.warmUpTime());
+        assertFalse(config.train());
         assertEquals(Duration.ofSeconds(10), config.requestHeadTimeout());
         assertEquals(Duration.ofSeconds(30), config.readTimeout());
         assertEquals(Duration.ofSeconds(30), config.writeTimeout());
@@ -84,11 +87,14 @@ class BatonConfigTest {
         env.putAll(Map.of("BATON_REQUEST_HEAD_TIMEOUT", "3s", "BATON_READ_TIMEOUT", "4s"));
         BatonConfig config = BatonConfig.from(Map.of(), env);
         assertEquals("host=localhost port=1 ioThreads=3 workerThreads=5 maxBodySize=1KB drainTimeout=1s"
-                + " readyTimeout=2s probation=30s requestHeadTimeout=3s readTimeout=4s writeTimeout=30s keepAliveTimeout=75s"
+                + " readyTimeout=2s probation=30s warmUp=(none) warmUpTime=1s train=false requestHeadTimeout=3s readTimeout=4s writeTimeout=30s keepAliveTimeout=75s"
                 + " jar=app.jar pidFile=app.pid signals=false", config.describe());
         assertEquals(Duration.ofSeconds(5), env("BATON_WRITE_TIMEOUT", "5s").writeTimeout());
         assertEquals(Duration.ofSeconds(6), env("BATON_KEEP_ALIVE_TIMEOUT", "6s").keepAliveTimeout());
         assertEquals(Duration.ofMillis(1500), env("BATON_PROBATION", "1500ms").probation());
+        assertEquals(java.util.List.of("/", "/api/items?limit=10"), env("BATON_WARM_UP", "/, /api/items?limit=10").warmUp());
+        assertEquals(Duration.ofMillis(200), env("BATON_WARM_UP_TIME", "200ms").warmUpTime());
+        assertTrue(env("BATON_TRAIN", "true").train());
     }
 
     @ParameterizedTest
@@ -119,6 +125,12 @@ class BatonConfigTest {
         assertEquals(Duration.ofMillis(1), props("baton.readyTimeout", "1ms").readyTimeout());
         assertEquals(Duration.ZERO, props("baton.probation", "0s").probation());
         assertRejected("baton.probation", "soon", "a duration like 500ms, 30s or 2m", () -> props("baton.probation", "soon"));
+        assertRejected("baton.warmUp", "/,items", "request paths separated by commas, each starting with / like"
+                + " /,/api/items?limit=10", () -> props("baton.warmUp", "/,items"));
+        assertRejected("baton.warmUp", "/a b", "request paths separated by commas, each starting with / like"
+                + " /,/api/items?limit=10", () -> props("baton.warmUp", "/a b"));
+        assertRejected("baton.warmUpTime", "0s", "a duration greater than 0 like 500ms, 30s or 2m",
+                () -> props("baton.warmUpTime", "0s"));
     }
 
     @ParameterizedTest
@@ -184,7 +196,7 @@ class BatonConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> props("baton.prot", "80"));
         assertEquals("unknown setting baton.prot (did you mean baton.port?); known settings: baton.host, baton.port,"
                 + " baton.ioThreads, baton.workerThreads, baton.maxBodySize, baton.drainTimeout, baton.readyTimeout,"
-                + " baton.probation, baton.requestHeadTimeout, baton.readTimeout, baton.writeTimeout, baton.keepAliveTimeout,"
+                + " baton.probation, baton.warmUp, baton.warmUpTime, baton.train, baton.requestHeadTimeout, baton.readTimeout, baton.writeTimeout, baton.keepAliveTimeout,"
                 + " baton.jar, baton.pidFile, baton.signals", e.getMessage());
         assertEquals("baton.prot", e.key());
     }
@@ -293,7 +305,8 @@ class BatonConfigTest {
         String line = BatonConfig.defaults().with("jar", "/srv/app.jar").with("drainTimeout", "0s").describe();
         assertOneLine(line);
         assertTrue(line.startsWith("host=0.0.0.0 port=8080 ioThreads="), line);
-        assertTrue(line.endsWith(" maxBodySize=10MB drainTimeout=0s readyTimeout=1m probation=30s requestHeadTimeout=10s"
+        assertTrue(line.endsWith(" maxBodySize=10MB drainTimeout=0s readyTimeout=1m probation=30s warmUp=(none) warmUpTime=1s train=false"
+                + " requestHeadTimeout=10s"
                 + " readTimeout=30s writeTimeout=30s keepAliveTimeout=75s jar=/srv/app.jar pidFile=(none) signals=true"),
                 line);
     }

@@ -44,6 +44,18 @@ public final class TestApp {
         }
     }
 
+    /** A broken release: it starts, but one of its warm-up paths answers 500, so its self-check fails. */
+    public static final class WarmUpFails {
+        public static void main(String[] args) {
+            Baton app = Baton.create();
+            app.get("/", ctx -> ctx.text("gen " + app.generation()));
+            app.get("/api/items", ctx -> {
+                throw new IllegalStateException("the lazy bean that breaks on its first call");
+            });
+            app.warmUp("/", "/api/items").start();
+        }
+    }
+
     /** A broken release: its start-up never finishes. */
     public static final class NeverReady {
         public static void main(String[] args) throws InterruptedException {

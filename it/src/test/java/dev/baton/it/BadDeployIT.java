@@ -42,6 +42,8 @@ class BadDeployIT {
                                 + "java.lang.IllegalStateException: broken on purpose\"; gen ");
                 survives(app, load, "main returns", jar -> Jars.withMainClass(good, jar, "dev.baton.it.TestApp$MainReturns"),
                         "exited with status 0 before it was ready; gen ");
+                survives(app, load, "self-check fails", jar -> Jars.withMainClass(good, jar, "dev.baton.it.TestApp$WarmUpFails"),
+                        "self-check GET /api/items answered 500; gen ");
                 survives(app, load, "never ready", jar -> Jars.withMainClass(good, jar, "dev.baton.it.TestApp$NeverReady"),
                         "was not ready within 12000 ms; gen ");
             }

@@ -36,6 +36,7 @@ final class Deployment implements AutoCloseable {
     private final Set<Long> pids = new LinkedHashSet<>();
     private List<String> launcher = List.of();
     private Path workingDirectory;
+    private Path javaHome = Path.of(System.getProperty("java.home"));
     private Process first;
     private int port;
 
@@ -54,6 +55,16 @@ final class Deployment implements AutoCloseable {
         return this;
     }
 
+    /** Starts generation 1 with the JDK at {@code home} (every later one runs on it too), not the tests' own. */
+    Deployment withJava(Path home) {
+        javaHome = home;
+        return this;
+    }
+
+    Path java() {
+        return javaHome.resolve("bin").resolve("java");
+    }
+
     /** Starts generation 1 in {@code directory} (as named, with PWD set as a shell or a unit would), not in {@link #dir}. */
     Deployment in(Path directory) {
         workingDirectory = directory;
@@ -66,7 +77,7 @@ final class Deployment implements AutoCloseable {
      */
     Deployment start(List<String> options, Map<String, String> environment) throws Exception {
         List<String> command = new ArrayList<>(launcher);
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        command.addAll(List.of(java().toString(),
                 "-Dbaton.host=127.0.0.1", "-Dbaton.port=0", "-Dbaton.pidFile=" + pidFile,
                 // Every upgrade parks the old generation, briefly: the whole suite goes through probation.
                 "-Dbaton.probation=1s"));

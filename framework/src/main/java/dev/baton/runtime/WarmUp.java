@@ -1,0 +1,165 @@
+package dev.baton.runtime;
+
+import dev.baton.server.HttpServer;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A generation's self-check before it takes any real traffic: it GETs the app's warm-up paths from itself, over a
+ * private loopback listener served by the same handlers, again and again until the time is up. The JIT has then
+ * compiled the hot paths when real traffic arrives, and a release whose pages answer 5xx never takes over: an
+ * on-box canary.
+ */
+final class WarmUp {
+
+    /** Bounds the repetitions whatever the time allowed: enough for the JIT's thresholds, not an endless loop. */
+    private static final int MAX_ROUNDS = 5_000;
+    /** How long one warm-up request may take: a handler that hangs fails the check rather than the whole start. */
+    private static final int ANSWER_MILLIS = 10_000;
+
+    /** What the warm-up did, or why the self-check failed (then {@code failure} is not null). */
+    record Result(int requests, long millis, String failure) {}
+
+    private WarmUp() {}
+
+    /** GETs each path once, then all of them round after round until {@code time} has passed. */
+    static Result run(HttpServer server, List<String> paths, Duration time) {
+        long start = System.nanoTime();
+        long deadline = start + time.toNanos();
+        int requests = 0;
+        try (HttpServer.Loopback loopback = server.loopback()) {
+            Connection connection = null;
+            String path = null;
+            try {
+                for (int round = 0; round < MAX_ROUNDS && (round == 0 || System.nanoTime() < deadline); round++) {
+                    for (int i = 0; i < paths.size(); i++) {
+                        path = paths.get(i);
+                        if (connection == null) {
+                            connection = new Connection(loopback.port());
+                        }
+                        int status = connection.get(path);
+                        requests++;
+                        if (status >= 500) {
+                            return failed(requests, start, "self-check GET " + path + " answered " + status);
+                        }
+                        if (!connection.keptAlive) {
+                            connection.close();
+                            connection = null;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                return failed(requests, start, "self-check GET " + path + " failed: " + e);
+            } finally {
+                if (connection != null) {
+                    connection.close();
+                }
+            }
+        } catch (IOException e) {
+            return failed(requests, start, "self-check could not listen on 127.0.0.1: " + e.getMessage());
+        }
+        return new Result(requests, millisSince(start), null);
+    }
+
+    private static Result failed(int requests, long start, String why) {
+        return new Result(requests, millisSince(start), why);
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** One kept-alive HTTP/1.1 connection that reads whole responses, as a browser or a load balancer would. */
+    private static final class Connection implements AutoCloseable {
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+        private boolean keptAlive;
+
+        Connection(int port) throws IOException {
+            socket = new Socket(InetAddress.getLoopbackAddress(), port);
+            socket.setSoTimeout(ANSWER_MILLIS);
+            in = new BufferedInputStream(socket.getInputStream());
+            out = socket.getOutputStream();
+        }
+
+        int get(String path) throws IOException {
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: baton-warm-up\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String[] statusLine = line().split(" ", 3);
+            if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/1.")) {
+                throw new IOException(path + ": not an HTTP response: " + String.join(" ", statusLine));
+            }
+            int status = Integer.parseInt(statusLine[1]);
+            long length = -1;
+            boolean chunked = false;
+            keptAlive = true;
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                String lower = header.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Long.parseLong(lower.substring("content-length:".length()).trim());
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                    keptAlive = false;
+                }
+            }
+            if (chunked) {
+                for (long size = chunkSize(); size > 0; size = chunkSize()) {
+                    skip(size + 2);
+                }
+                while (!line().isEmpty()) {
+                    // trailers
+                }
+            } else if (length >= 0) {
+                skip(length);
+            } else {
+                in.transferTo(OutputStream.nullOutputStream());
+                keptAlive = false;
+            }
+            return status;
+        }
+
+        private long chunkSize() throws IOException {
+            String size = line();
+            int extension = size.indexOf(';');
+            return Long.parseLong((extension < 0 ? size : size.substring(0, extension)).trim(), 16);
+        }
+
+        private void skip(long bytes) throws IOException {
+            in.skipNBytes(bytes); // EOFException when the response ends early
+        }
+
+        private String line() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b < 0) {
+                    throw new IOException("the connection closed before a whole response");
+                }
+                if (b != '\r') {
+                    line.write(b);
+                }
+            }
+            return line.toString(StandardCharsets.ISO_8859_1);
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException alreadyClosed) {
+                // nothing to release
+            }
+        }
+    }
+}
