@@ -57,6 +57,8 @@ public final class Lifecycle {
     private State state = State.STARTING;
     /** A stop signal that the state put off (STARTING) or that only asks for the drain already under way. */
     private String stopAsked;
+    /** A SIGUSR2 that came before this generation owned the service (its pid file may already name it). */
+    private boolean upgradeAsked;
     private Process child;
     /** This generation's probation after it handed over, while its successor may still die. */
     private Probation probation;
@@ -157,10 +159,12 @@ public final class Lifecycle {
         }
         events.info("ready in {} ms", millisSinceStart());
         Preload.upgradePath();
-        String stop = becomeOwner();
-        if (stop != null) {
-            events.info("{} came during the hand-off: stopping now that this generation owns the service", stop);
-            stopRequested(stop, 0);
+        PutOff putOff = becomeOwner();
+        if (putOff.stop() != null) {
+            events.info("{} came during the hand-off: stopping now that this generation owns the service", putOff.stop());
+            stopRequested(putOff.stop(), 0);
+        } else if (putOff.upgrade()) {
+            upgradeRequested();
         }
     }
 
@@ -184,11 +188,15 @@ public final class Lifecycle {
         exit(1);
     }
 
-    private synchronized String becomeOwner() {
+    /** The signals put off while this generation did not own the service yet. */
+    private record PutOff(String stop, boolean upgrade) {}
+
+    private synchronized PutOff becomeOwner() {
         state = State.SERVING;
-        String stop = stopAsked;
+        PutOff putOff = new PutOff(stopAsked, upgradeAsked);
         stopAsked = null;
-        return stop;
+        upgradeAsked = false;
+        return putOff;
     }
 
     /** The parent kept the service: answer what this generation accepted meanwhile, then leave. */
@@ -241,6 +249,11 @@ public final class Lifecycle {
                 events.info("SIGUSR2 on probation: passed on to gen {} pid {}, which owns the service", generation + 1,
                         probation.childPid());
                 probation.passOnUpgrade();
+                return;
+            }
+            if (state == State.STARTING && !upgradeAsked) {
+                upgradeAsked = true;
+                events.info("SIGUSR2 came before this generation owns the service: it upgrades once it does");
                 return;
             }
             if (state != State.SERVING) {
@@ -441,11 +454,11 @@ public final class Lifecycle {
             stop = stopAsked;
             stopAsked = null;
         }
-        events.warn("gen {} pid {} died {} ms after taking over (status {}); gen {} resumes", generation + 1,
-                parked.childPid(), parked.millisSinceGo(), status, generation);
         parked.close();
         resumeCallbacks.forEach(Runnable::run);
         supervisors.announceReady(false);
+        events.warn("gen {} pid {} died {} ms after taking over (status {}); gen {} resumes", generation + 1,
+                parked.childPid(), parked.millisSinceGo(), status, generation);
         if (stop != null) {
             stopRequested(stop, 0);
         }

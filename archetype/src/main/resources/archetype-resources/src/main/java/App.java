@@ -10,6 +10,8 @@ public final class App {
     private App() {}
 
     public static void main(String[] args) {
-        DaggerAppComponent.create().app().start();
+        // Fetched from itself before a new generation takes over: warms the JIT up, and a 5xx here (a self-check)
+        // keeps the old generation serving. Add your hot read paths.
+        DaggerAppComponent.create().app().warmUp("/").start();
     }
 }

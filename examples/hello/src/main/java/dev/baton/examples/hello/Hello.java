@@ -11,6 +11,7 @@ public final class Hello {
         // tag::app[]
         Baton app = Baton.create();
         app.get("/", ctx -> ctx.text("hello from " + build.getProperty("version") + ", gen " + app.generation() + "\n"));
+        app.warmUp("/"); // fetched from itself, and checked, before a new generation takes over
         app.start();
         // end::app[]
     }
