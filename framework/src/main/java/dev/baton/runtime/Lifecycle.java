@@ -52,7 +52,7 @@ public final class Lifecycle {
     private final Supervisors supervisors;
     private final Events events;
     private HttpServer server;
-    private List<Runnable> drainCallbacks;
+    private Drain drain;
     private List<Runnable> resumeCallbacks;
     private State state = State.STARTING;
     /** A stop signal that the state put off (STARTING) or that only asks for the drain already under way. */
@@ -126,17 +126,16 @@ public final class Lifecycle {
      * from this generation itself before it takes any connection from the listener.
      */
     public void serve(HttpHandler root, List<Runnable> drainCallbacks, List<Runnable> resumeCallbacks, List<String> warmUp) {
-        this.drainCallbacks = List.copyOf(drainCallbacks);
         this.resumeCallbacks = List.copyOf(resumeCallbacks);
         if (config.signals() && !config.train()) {
             Signals.install(this); // before the first accept: no signal may find accepted connections unanswered
         }
         handoff.filter(Handoff::stderrPiped).ifPresent(piped -> Preload.nativeCalls()); // needed right after the hand-off
         List<String> paths = Stream.concat(warmUp.stream(), config.warmUp().stream()).distinct().toList();
-        if (paths.isEmpty() && !config.train()) {
-            server = HttpServer.start(listener.channel(), root, config);
-        } else {
-            server = HttpServer.startPaused(listener.channel(), root, config);
+        boolean warms = !paths.isEmpty() || config.train();
+        server = warms ? HttpServer.startPaused(listener.channel(), root, config) : HttpServer.start(listener.channel(), root, config);
+        drain = new Drain(server, listener, config.drainTimeout(), drainCallbacks, events);
+        if (warms) {
             warmUp(paths);
             server.resumeAccepting();
         }
@@ -408,10 +407,7 @@ public final class Lifecycle {
             return false;
         }
         supervisors.stillReady(); // the reload is over; this generation stays systemd's main process for now
-        events.info("draining {} exchanges on {} connections ({}; the listener stays open here for {} ms of probation)",
-                server.exchanges(), server.connections(), why, parked.millisLeft());
-        server.park();
-        finishDrain(parked::childDied);
+        drain.keepingListener(why, parked.millisLeft(), parked::childDied);
         synchronized (this) {
             if (state == State.HANDED_OVER) {
                 state = State.PARKED;
@@ -439,8 +435,7 @@ public final class Lifecycle {
             events.warn("gen {} pid {} did not confirm it took over as the service's main process; leaving anyway",
                     generation + 1, childPid);
         }
-        listener.closeKeepingOutput(server::closeListener, events);
-        server.shutdown();
+        drain.close();
         return false;
     }
 
@@ -480,35 +475,9 @@ public final class Lifecycle {
         if (finalStop) {
             supervisors.stopping();
         }
-        events.info("draining {} exchanges on {} connections ({})", server.exchanges(), server.connections(), why);
-        listener.closeKeepingOutput(server::stopAccepting, events);
-        finishDrain(() -> false);
-        server.shutdown();
+        drain.full(why);
         if (finalStop && config.signals()) {
             supervisors.removePidFile();
-        }
-    }
-
-    /** Tells the app, then serves open connections until they end, the deadline, or {@code abandon} says so. */
-    private void finishDrain(java.util.function.BooleanSupplier abandon) {
-        for (Runnable callback : drainCallbacks) {
-            try {
-                callback.run();
-            } catch (RuntimeException e) {
-                events.warn("onDrain callback failed: {}", e.toString());
-            }
-        }
-        HttpServer.DrainReport report = server.drain(config.drainTimeout(), abandon);
-        if (abandon.getAsBoolean()) {
-            return;
-        }
-        if (report.cut() > 0) {
-            events.warn("drain deadline after {} ms: {} exchanges cut", report.millis(), report.cut());
-        } else {
-            events.info("drained in {} ms", report.millis());
-        }
-        if (server.stalledCut() > 0) {
-            events.info("{} exchanges were cut in this generation's life because their client stalled", server.stalledCut());
         }
     }
 
