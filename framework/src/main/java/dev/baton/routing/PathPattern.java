@@ -1,11 +1,8 @@
 package dev.baton.routing;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,12 +19,17 @@ final class PathPattern {
 
     private final String source;
     private final List<Segment> segments;
-    private final boolean hasParams;
+    /** Parameter names in pattern order, shared by every match's {@link PathParams}. */
+    private final String[] names;
+    /** The one path this pattern matches in canonical form, or null when it has parameters. */
+    private final String staticPath;
 
     private PathPattern(String source, List<Segment> segments) {
         this.source = source;
         this.segments = List.copyOf(segments);
-        this.hasParams = segments.stream().anyMatch(s -> s.type() != Type.STATIC);
+        this.names = segments.stream().filter(s -> s.type() != Type.STATIC).map(Segment::value).toArray(String[]::new);
+        this.staticPath = names.length > 0 ? null
+                : "/" + String.join("/", segments.stream().map(Segment::value).toList());
     }
 
     static PathPattern parse(String pattern) {
@@ -100,28 +102,34 @@ final class PathPattern {
         return segments;
     }
 
+    String[] names() {
+        return names;
+    }
+
+    String staticPath() {
+        return staticPath;
+    }
+
     /**
-     * Reads this pattern's parameters out of a path the router has already matched against it, so the
-     * trie walk itself never has to record captures while it backtracks.
+     * Reads this pattern's parameter values, in the order of {@link #names}, out of a path the router has
+     * already matched against it, so the trie walk itself never has to record captures while it backtracks.
      */
-    Map<String, String> extract(String path) {
-        if (!hasParams) {
-            return Map.of();
-        }
-        Map<String, String> params = new LinkedHashMap<>();
+    String[] values(String path) {
+        String[] values = new String[names.length];
+        int next = 0;
         int pos = 0;
         for (Segment segment : segments) {
             int start = skipSlashes(path, pos);
             if (segment.type() == Type.WILDCARD) {
-                params.put(segment.value(), rest(path, start));
+                values[next] = rest(path, start);
                 break;
             }
             pos = segmentEnd(path, start);
             if (segment.type() == Type.PARAM) {
-                params.put(segment.value(), path.substring(start, pos));
+                values[next++] = path.substring(start, pos);
             }
         }
-        return Collections.unmodifiableMap(params);
+        return values;
     }
 
     /** The remaining segments joined by single slashes, so "a//b/" reads as "a/b" like the router saw it. */

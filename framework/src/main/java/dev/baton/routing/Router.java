@@ -3,10 +3,8 @@ package dev.baton.routing;
 import static dev.baton.routing.PathPattern.segmentEnd;
 import static dev.baton.routing.PathPattern.skipSlashes;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -17,10 +15,15 @@ import java.util.TreeSet;
  * Maps an HTTP method and an already URL-decoded path to a handler.
  *
  * <p>Routes live in a trie with one level per path segment; routes of the same shape ({@code /users/{id}}
- * and {@code /users/{uid}}) share a node and differ only by method. A lookup walks the path in place, so
- * it allocates nothing but the {@link RouteMatch} and its parameter map. Per segment, a static child is
- * tried before the parameter child before the wildcard, backtracking when a branch dead-ends or has no
- * handler for the method.
+ * and {@code /users/{uid}}) share a node and differ only by method. Per segment, a static child is tried
+ * before the parameter child before the wildcard, backtracking when a branch dead-ends or has no handler
+ * for the method. A lookup walks the path in place, by indexes, and allocates nothing but the
+ * {@link RouteMatch} and its {@link PathParams}, which read the values out of the path only when asked.
+ *
+ * <p>Before the walk, a path that is exactly a route without parameters (the commonest lookup) is found by
+ * one hash lookup of the whole path, and answered with a match made once at registration: no walk and no
+ * allocation. That always agrees with the walk, which would follow static children all the way down and
+ * stop at that same route first.
  *
  * <p>Register every route before sharing the router: {@link #add} is not synchronized, while
  * {@link #find} only reads and may then run from any number of threads.
@@ -31,6 +34,8 @@ public final class Router<H> {
     private static final String HEAD = "HEAD";
 
     private final Node<H> root = new Node<>();
+    /** The nodes of the routes without parameters, by their canonical path ("/", "/users/me"). */
+    private final Map<String, Node<H>> staticNodes = new HashMap<>();
 
     public Router() {}
 
@@ -48,7 +53,7 @@ public final class Router<H> {
         Node<H> node = root;
         for (PathPattern.Segment segment : parsed.segments()) {
             node = switch (segment.type()) {
-                case STATIC -> node.staticChildOrCreate(segment.value());
+                case STATIC -> node.staticChild(segment.value());
                 case PARAM -> node.param != null ? node.param : (node.param = new Node<>());
                 case WILDCARD -> node.wildcard != null ? node.wildcard : (node.wildcard = new Node<>());
             };
@@ -58,23 +63,37 @@ public final class Router<H> {
             throw new IllegalStateException("duplicate route: " + method + " " + pattern
                     + " conflicts with " + method + " " + existing.pattern().source());
         }
-        node.routes.put(method, new Route<>(parsed, handler));
-        node.allowed = allowedMethods(node.routes.keySet());
+        node.routes.put(method, new Route<>(this, parsed, handler));
+        node.allowed = allowSet(node.routes.keySet());
+        if (parsed.staticPath() != null) {
+            staticNodes.put(parsed.staticPath(), node);
+        }
     }
 
-    /** Resolves a request; {@code path} must already be URL-decoded. */
+    /**
+     * Resolves a request; {@code path} must already be URL-decoded. Repeated and trailing slashes are
+     * ignored ("//users/" finds "/users"), but a canonical path is found fastest.
+     */
     public RouteMatch<H> find(String method, String path) {
         Objects.requireNonNull(method, "method");
-        Route<H> route = first(root, path, 0, method);
+        Node<H> exact = staticNodes.get(path);
+        Route<H> route = exact == null ? null : exact.routes.get(method);
+        if (route == null) {
+            route = first(root, path, 0, method);
+        }
         if (route == null && HEAD.equals(method)) {
             route = first(root, path, 0, GET);
         }
         if (route != null) {
-            return RouteMatch.found(route.handler(), route.pattern().source(), route.pattern().extract(path),
-                    () -> allowed(root, path, 0, null));
+            return route.match(path);
         }
-        SortedSet<String> allowed = allowed(root, path, 0, null);
+        SortedSet<String> allowed = allowedMethods(path);
         return allowed == null ? RouteMatch.notFound() : RouteMatch.methodNotAllowed(allowed);
+    }
+
+    /** The Allow set of the patterns matching {@code path} (see {@link RouteMatch#allowedMethods}); null if none. */
+    SortedSet<String> allowedMethods(String path) {
+        return allowed(root, path, 0, null);
     }
 
     /** The first route for {@code method}, in precedence order, among those matching the path from {@code pos}. */
@@ -85,7 +104,7 @@ public final class Router<H> {
             return here != null ? here : node.wildcardRoute(method);
         }
         int end = segmentEnd(path, start);
-        Node<H> child = node.staticChild(path, start, end);
+        Node<H> child = node.statics.get(path, start, end);
         Route<H> route = child == null ? null : first(child, path, end, method);
         if (route == null && node.param != null) {
             route = first(node.param, path, end, method);
@@ -103,7 +122,7 @@ public final class Router<H> {
             return union(union(acc, node.allowed), node.wildcardAllowed());
         }
         int end = segmentEnd(path, start);
-        Node<H> child = node.staticChild(path, start, end);
+        Node<H> child = node.statics.get(path, start, end);
         if (child != null) {
             acc = allowed(child, path, end, acc);
         }
@@ -129,7 +148,7 @@ public final class Router<H> {
         return Collections.unmodifiableSortedSet(both);
     }
 
-    private static SortedSet<String> allowedMethods(Set<String> methods) {
+    private static SortedSet<String> allowSet(Set<String> methods) {
         SortedSet<String> allowed = new TreeSet<>(methods);
         if (allowed.contains(GET)) {
             allowed.add(HEAD);
@@ -138,33 +157,50 @@ public final class Router<H> {
         return Collections.unmodifiableSortedSet(allowed);
     }
 
-    private record Route<H>(PathPattern pattern, H handler) {}
+    /** A registered route; one without parameters answers every lookup with the same match. */
+    private static final class Route<H> {
+        private final Router<H> router;
+        private final PathPattern pattern;
+        private final H handler;
+        /** Null when the pattern has parameters: then each match carries the path its values come from. */
+        private final RouteMatch<H> fixed;
+
+        Route(Router<H> router, PathPattern pattern, H handler) {
+            this.router = router;
+            this.pattern = pattern;
+            this.handler = handler;
+            // Every path this pattern matches has the same segments, hence the same Allow set.
+            this.fixed = pattern.staticPath() == null ? null
+                    : RouteMatch.found(handler, pattern.source(), Map.of(), router, pattern.staticPath());
+        }
+
+        PathPattern pattern() {
+            return pattern;
+        }
+
+        RouteMatch<H> match(String path) {
+            return fixed != null ? fixed
+                    : RouteMatch.found(handler, pattern.source(), new PathParams(pattern, path), router, path);
+        }
+    }
 
     /** One trie level: the routes ending here, by method, and the ways to continue. */
     private static final class Node<H> {
         final Map<String, Route<H>> routes = new HashMap<>();
         /** Precomputed from {@link #routes} so lookups never rebuild it; null while no route ends here. */
         SortedSet<String> allowed;
-        // Sorted so a lookup can binary-search them against a region of the path without a substring.
-        final List<String> staticKeys = new ArrayList<>();
-        final List<Node<H>> staticChildren = new ArrayList<>();
+        final SegmentTable<Node<H>> statics = new SegmentTable<>();
         Node<H> param;
         /** Terminal: whatever remains of the path belongs to it. */
         Node<H> wildcard;
 
-        Node<H> staticChild(String path, int start, int end) {
-            int index = indexOf(path, start, end);
-            return index >= 0 ? staticChildren.get(index) : null;
-        }
-
-        Node<H> staticChildOrCreate(String text) {
-            int index = indexOf(text, 0, text.length());
-            if (index >= 0) {
-                return staticChildren.get(index);
+        /** The static child for {@code text}, created when missing. */
+        Node<H> staticChild(String text) {
+            Node<H> child = statics.get(text, 0, text.length());
+            if (child == null) {
+                child = new Node<>();
+                statics.put(text, child);
             }
-            Node<H> child = new Node<>();
-            staticKeys.add(-index - 1, text);
-            staticChildren.add(-index - 1, child);
             return child;
         }
 
@@ -174,37 +210,6 @@ public final class Router<H> {
 
         SortedSet<String> wildcardAllowed() {
             return wildcard == null ? null : wildcard.allowed;
-        }
-
-        /** Binary search for {@code path[start, end)}; like {@link java.util.Collections#binarySearch}. */
-        private int indexOf(String path, int start, int end) {
-            int low = 0;
-            int high = staticKeys.size() - 1;
-            while (low <= high) {
-                int mid = (low + high) >>> 1;
-                int cmp = compare(staticKeys.get(mid), path, start, end);
-                if (cmp < 0) {
-                    low = mid + 1;
-                } else if (cmp > 0) {
-                    high = mid - 1;
-                } else {
-                    return mid;
-                }
-            }
-            return -(low + 1);
-        }
-
-        /** {@link String#compareTo} between {@code key} and {@code path[start, end)}. */
-        private static int compare(String key, String path, int start, int end) {
-            int length = end - start;
-            int shared = Math.min(key.length(), length);
-            for (int i = 0; i < shared; i++) {
-                int diff = key.charAt(i) - path.charAt(start + i);
-                if (diff != 0) {
-                    return diff;
-                }
-            }
-            return key.length() - length;
         }
     }
 }

@@ -2,10 +2,12 @@ package dev.baton.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.routing.RouteMatch.Kind;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -279,5 +281,91 @@ class RouterTest {
         }
         assertNotFound("GET", "/api/v0/items250");
         assertNotFound("GET", "/static250/a");
+    }
+
+    @Test
+    void exactStaticPathAgreesWithTheWalk() {
+        router.add("GET", "/users/me", "me");
+        router.add("DELETE", "/users/{id}", "delete");
+        router.add("HEAD", "/users/{*rest}", "head");
+        assertFound("GET", "/users/me", "me");
+        // The exact path names a route, but not for these methods: the walk decides.
+        assertFound("DELETE", "/users/me", "delete", Map.of("id", "me"));
+        assertFound("HEAD", "/users/me", "head", Map.of("rest", "me"));
+        assertEquals(Kind.METHOD_NOT_ALLOWED, router.find("PUT", "/users/me").kind());
+        assertEquals(List.of("DELETE", "GET", "HEAD", "OPTIONS"), allowed("PUT", "/users/me"));
+        // Not canonical: no exact hit, the walk finds the same route.
+        assertFound("GET", "//users/me/", "me");
+    }
+
+    @Test
+    void matchOfARouteWithoutParametersIsSharedAndItsAllowSetFollowsLaterRoutes() {
+        router.add("GET", "/users/me", "me");
+        RouteMatch<String> match = router.find("GET", "/users/me");
+        assertSame(match, router.find("GET", "/users/me"));
+        assertSame(match, router.find("HEAD", "/users/me"), "HEAD answered by the GET route");
+        assertSame(match, router.find("GET", "/users//me/"));
+        assertEquals(List.of("GET", "HEAD", "OPTIONS"), List.copyOf(match.allowedMethods()));
+        router.add("POST", "/users/{id}", "post");
+        assertEquals(List.of("GET", "HEAD", "OPTIONS", "POST"), List.copyOf(match.allowedMethods()));
+    }
+
+    @Test
+    void segmentsWithEqualHashCodesStayApart() {
+        assertEquals("Aa".hashCode(), "BB".hashCode());
+        router.add("GET", "/Aa", "aa");
+        router.add("GET", "/BB/{id}", "bb");
+        router.add("GET", "/x/AaAa/BBBB", "aaaa");
+        router.add("GET", "/x/AaBB", "aabb");
+        assertFound("GET", "/Aa", "aa");
+        assertFound("GET", "/BB/1", "bb", Map.of("id", "1"));
+        assertFound("GET", "/x/AaAa/BBBB", "aaaa");
+        assertFound("GET", "/x/AaBB", "aabb");
+        assertNotFound("GET", "/BB");
+        assertNotFound("GET", "/x/BBBB/BBBB");
+        assertNotFound("GET", "/x/BBAa");
+        assertNotFound("GET", "/A");
+    }
+
+    @Test
+    void staticChildrenBeyondTheFirstTableGrowth() {
+        for (int i = 0; i < 500; i++) {
+            router.add("GET", "/n/" + i, "n" + i);
+            router.add("GET", "/n/" + i + "/{x}", "p" + i);
+        }
+        for (int i = 0; i < 500; i++) {
+            assertFound("GET", "/n/" + i, "n" + i);
+            assertFound("GET", "/n/" + i + "/q", "p" + i, Map.of("x", "q"));
+            assertFound("GET", "//n//" + i + "//", "n" + i);
+        }
+        assertNotFound("GET", "/n/500");
+        assertNotFound("GET", "/n/-1");
+    }
+
+    @Test
+    void pathParamsBehaveAsAnUnmodifiableOrderedMap() {
+        router.add("GET", "/repos/{owner}/{repo}/{*path}", "tree");
+        Map<String, String> params = router.find("GET", "/repos/o/r/a//b/").pathParams();
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("owner", "o");
+        expected.put("repo", "r");
+        expected.put("path", "a/b");
+        assertEquals(expected, params);
+        assertEquals(params, expected);
+        assertEquals(expected.hashCode(), params.hashCode());
+        assertEquals("{owner=o, repo=r, path=a/b}", params.toString());
+        assertEquals(List.of("owner", "repo", "path"), List.copyOf(params.keySet()));
+        assertEquals(List.of("o", "r", "a/b"), List.copyOf(params.values()));
+        assertEquals(3, params.size());
+        assertTrue(params.containsKey("repo"));
+        assertTrue(params.containsValue("a/b"));
+        assertNull(params.get("nope"));
+        assertNull(params.get(null));
+        assertThrows(UnsupportedOperationException.class, () -> params.remove("owner"));
+        assertThrows(UnsupportedOperationException.class, params::clear);
+        assertThrows(UnsupportedOperationException.class, () -> params.keySet().iterator().remove());
+        assertThrows(UnsupportedOperationException.class,
+                () -> params.entrySet().iterator().next().setValue("x"));
+        assertEquals(expected, params, "unchanged");
     }
 }
