@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.xnio.XnioExecutor;
 import org.xnio.channels.ReadTimeoutException;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.AbstractStreamSourceConduit;
@@ -21,14 +20,9 @@ import org.xnio.conduits.StreamSourceConduit;
  */
 final class StalledReadConduit extends AbstractStreamSourceConduit<StreamSourceConduit> {
 
-    private final long timeoutNanos;
-    private final BooleanSupplier inExchange;
+    private final StallClock clock;
     private final Runnable received;
-    private final Runnable cut;
     private final BooleanSupplier writesShutDown;
-    /** When an exchange began waiting for bytes that have not come; 0 while reads make progress. */
-    private volatile long stalledSince;
-    private volatile XnioExecutor.Key timer;
 
     /**
      * {@code received} hears of every read that brought bytes; {@code cut} closes the connection and calls the
@@ -37,11 +31,10 @@ final class StalledReadConduit extends AbstractStreamSourceConduit<StreamSourceC
     StalledReadConduit(StreamSourceConduit next, long timeoutNanos, BooleanSupplier inExchange, Runnable received,
             Runnable cut, BooleanSupplier writesShutDown) {
         super(next);
-        this.writesShutDown = writesShutDown;
-        this.timeoutNanos = timeoutNanos;
-        this.inExchange = inExchange;
+        // Once the exchange is over, a wait for bytes is a wait for the next request: not a stall.
+        this.clock = new StallClock(timeoutNanos, inExchange, cut);
         this.received = received;
-        this.cut = cut;
+        this.writesShutDown = writesShutDown;
     }
 
     /**
@@ -97,18 +90,16 @@ final class StalledReadConduit extends AbstractStreamSourceConduit<StreamSourceC
 
     @Override
     public void awaitReadable() throws IOException {
-        awaitReadable(timeoutNanos, TimeUnit.NANOSECONDS);
+        awaitReadable(clock.left(), TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void awaitReadable(long time, TimeUnit unit) throws IOException {
-        long since = stalledSince;
-        long left = since == 0 ? timeoutNanos : since + timeoutNanos - System.nanoTime();
-        if (left <= 0 && inExchange.getAsBoolean()) {
-            cut.run();
-            throw new ReadTimeoutException("no byte of the request body for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+        if (clock.expired()) {
+            clock.cut();
+            throw new ReadTimeoutException("no byte of the request body for " + clock.timeoutMillis() + " ms");
         }
-        super.awaitReadable(Math.min(unit.toNanos(time), Math.max(left, 1)), TimeUnit.NANOSECONDS);
+        super.awaitReadable(Math.min(unit.toNanos(time), Math.max(clock.left(), 1)), TimeUnit.NANOSECONDS);
     }
 
     private long progress(long read) {
@@ -116,33 +107,11 @@ final class StalledReadConduit extends AbstractStreamSourceConduit<StreamSourceC
             received.run();
         }
         if (read != 0) {
-            stalledSince = 0;
-        } else if (stalledSince == 0 && inExchange.getAsBoolean()) {
+            clock.moved();
+        } else {
             // Nothing came for an exchange reading its body: it now waits, and the wait is the stall.
-            stalledSince = System.nanoTime();
-            arm(timeoutNanos);
+            clock.stuck(getReadThread());
         }
         return read;
-    }
-
-    private void arm(long delayNanos) {
-        if (timer == null) {
-            timer = getReadThread().executeAfter(this::check, delayNanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    // On the IO thread. Once the exchange is over, a wait for bytes is a wait for the next request: not a stall.
-    private void check() {
-        timer = null;
-        long since = stalledSince;
-        if (since == 0 || !inExchange.getAsBoolean()) {
-            return;
-        }
-        long left = since + timeoutNanos - System.nanoTime();
-        if (left > 0) {
-            arm(left);
-            return;
-        }
-        cut.run();
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.TimeUnit;
-import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSourceChannel;
 import org.xnio.channels.WriteTimeoutException;
 import org.xnio.conduits.AbstractStreamSinkConduit;
@@ -20,11 +19,7 @@ import org.xnio.conduits.StreamSinkConduit;
  */
 final class StalledWriteConduit extends AbstractStreamSinkConduit<StreamSinkConduit> {
 
-    private final long timeoutNanos;
-    private final Runnable cut;
-    /** When the socket last refused bytes it was offered; 0 while writes make progress or none is pending. */
-    private volatile long stalledSince;
-    private volatile XnioExecutor.Key timer;
+    private final StallClock clock;
 
     /**
      * {@code cut} closes the connection and calls the listeners waiting on it, so that whoever waited to write
@@ -32,8 +27,7 @@ final class StalledWriteConduit extends AbstractStreamSinkConduit<StreamSinkCond
      */
     StalledWriteConduit(StreamSinkConduit next, long timeoutNanos, Runnable cut) {
         super(next);
-        this.timeoutNanos = timeoutNanos;
-        this.cut = cut;
+        this.clock = new StallClock(timeoutNanos, () -> true, cut);
     }
 
     @Override
@@ -69,49 +63,25 @@ final class StalledWriteConduit extends AbstractStreamSinkConduit<StreamSinkCond
 
     @Override
     public void awaitWritable() throws IOException {
-        awaitWritable(timeoutNanos, TimeUnit.NANOSECONDS);
+        awaitWritable(clock.left(), TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void awaitWritable(long time, TimeUnit unit) throws IOException {
-        long since = stalledSince;
-        long left = since == 0 ? timeoutNanos : since + timeoutNanos - System.nanoTime();
-        if (left <= 0) {
-            cut.run();
-            throw new WriteTimeoutException("the client read nothing for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+        if (clock.expired()) {
+            clock.cut();
+            throw new WriteTimeoutException("the client read nothing for " + clock.timeoutMillis() + " ms");
         }
-        super.awaitWritable(Math.min(unit.toNanos(time), left), TimeUnit.NANOSECONDS);
+        super.awaitWritable(Math.min(unit.toNanos(time), Math.max(clock.left(), 1)), TimeUnit.NANOSECONDS);
     }
 
     private long progress(long written, boolean leftOver) {
         if (written > 0) {
-            stalledSince = 0;
-        } else if (written == 0 && leftOver && stalledSince == 0) {
+            clock.moved();
+        } else if (written == 0 && leftOver) {
             // The socket took nothing: the writer now waits for it (blocking or not), and the wait is the stall.
-            stalledSince = System.nanoTime();
-            arm(timeoutNanos);
+            clock.stuck(getWriteThread());
         }
         return written;
-    }
-
-    private void arm(long delayNanos) {
-        if (timer == null) {
-            timer = getWriteThread().executeAfter(this::check, delayNanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    // On the IO thread. A stall that ended meanwhile only re-arms for what is left of a newer one.
-    private void check() {
-        timer = null;
-        long since = stalledSince;
-        if (since == 0) {
-            return;
-        }
-        long left = since + timeoutNanos - System.nanoTime();
-        if (left > 0) {
-            arm(left);
-            return;
-        }
-        cut.run();
     }
 }
