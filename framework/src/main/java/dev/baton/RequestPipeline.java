@@ -15,8 +15,8 @@ import java.util.List;
 import org.xnio.IoUtils;
 
 /**
- * The one Undertow handler of a Baton app: routes, runs filters and the handler (on a worker unless the route
- * is non-blocking), maps exceptions, then writes the result.
+ * The one Undertow handler of a Baton app: routes, runs filters and the handler (on a worker, or a virtual thread
+ * with {@code baton.virtualThreads}, unless the route is non-blocking), maps exceptions, then writes the result.
  */
 final class RequestPipeline implements HttpHandler {
 
@@ -78,7 +78,10 @@ final class RequestPipeline implements HttpHandler {
         if (inline) {
             serve(exchange, match, body);
         } else {
-            exchange.dispatch(() -> {
+            // The server's executor for blocking handlers (virtual threads, see HandlerThreads), or null for XNIO's
+            // worker pool. Named, not left to Undertow: it looks for it only when dispatch is called inside a call
+            // to the root handler, which a body's arrival callback is today, but by no contract.
+            exchange.dispatch(exchange.getDispatchExecutor(), () -> {
                 exchange.startBlocking();
                 serve(exchange, match, body);
             });

@@ -11,8 +11,8 @@ import org.xnio.channels.StreamSinkChannel;
 
 /**
  * The handler behind {@link Baton#sse}: opens the event stream, then hands its client to the app. It runs on a
- * worker like any handler, after the before-filters (which can still refuse the request with a status), and the
- * app's callback may block. Undertow's {@code ServerSentEventHandler} is not used: it calls back on the IO thread,
+ * worker (or a virtual thread, {@code baton.virtualThreads}) like any handler, after the before-filters (which can
+ * still refuse the request with a status), and the app's callback may block. Undertow's {@code ServerSentEventHandler} is not used: it calls back on the IO thread,
  * outside Baton's pipeline; its {@link ServerSentEventConnection} does the writing.
  */
 final class SseRoute implements Handler {

@@ -92,6 +92,54 @@ public final class BatonConfig {
         return (Integer) get(Setting.WORKER_THREADS);
     }
 
+    /**
+     * Whether blocking handlers run on virtual threads, one per request, instead of the {@link #workerThreads()}
+     * pool: {@code true} (needs Java 21 or later), {@code false}, or {@code auto}, the default, which picks them on
+     * Java 24 and later (where a virtual thread blocking inside {@code synchronized} no longer pins its carrier
+     * thread, JEP 491) and the worker pool below.
+     */
+    public VirtualThreads virtualThreads() {
+        return (VirtualThreads) get(Setting.VIRTUAL_THREADS);
+    }
+
+    /** The values of {@code baton.virtualThreads}, named as written. */
+    public enum VirtualThreads {
+        /** Virtual threads on Java {@value #AUTO_FROM} and later, the worker pool below. */
+        AUTO,
+        /** Virtual threads; a JVM older than Java {@value #FIRST_JAVA} refuses the setting. */
+        TRUE,
+        /** The worker pool, {@code baton.workerThreads} platform threads. */
+        FALSE;
+
+        /** The first Java with virtual threads (JEP 444). */
+        public static final int FIRST_JAVA = 21;
+        /** The first Java where {@code auto} picks them: JEP 491, no pinning inside {@code synchronized}. */
+        public static final int AUTO_FROM = 24;
+
+        /** Whether handlers run on virtual threads on a JVM of Java {@code feature} (e.g. 17, 21, 25). */
+        public boolean virtualOn(int feature) {
+            return switch (this) {
+                case AUTO -> feature >= AUTO_FROM;
+                case TRUE -> true;
+                case FALSE -> false;
+            };
+        }
+
+        /** {@code auto}, {@code true} or {@code false}. */
+        public String text() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static VirtualThreads parse(String text) {
+            for (VirtualThreads value : values()) {
+                if (value.text().equalsIgnoreCase(text)) {
+                    return value;
+                }
+            }
+            throw new IllegalArgumentException(text);
+        }
+    }
+
     public long maxBodySize() {
         return (Long) get(Setting.MAX_BODY_SIZE);
     }

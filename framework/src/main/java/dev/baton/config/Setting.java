@@ -19,6 +19,11 @@ enum Setting {
             c -> Math.max(2, Runtime.getRuntime().availableProcessors())),
     WORKER_THREADS("workerThreads", "an integer of at least 1", Setting::positiveInt,
             c -> (int) Math.min(Integer.MAX_VALUE, c.ioThreads() * 8L)),
+    // auto: virtual threads from Java 24 on (JEP 491), the worker pool below (see HandlerThreads). Checked here, so
+    // that true on a JVM without virtual threads stops the app in its first line, like any other bad value.
+    VIRTUAL_THREADS("virtualThreads", "auto, true or false", BatonConfig.VirtualThreads::parse,
+            c -> BatonConfig.VirtualThreads.AUTO, value -> ((BatonConfig.VirtualThreads) value).text(),
+            Setting::virtualThreadsUsable),
     MAX_BODY_SIZE("maxBodySize", "a size greater than 0 like 512, 64KB, 10MB or 1GB", Units::parseSize,
             c -> 10L << 20, value -> Units.formatSize((Long) value)),
     // Zero is meaningful here: cut open connections at once instead of draining them.
@@ -61,6 +66,8 @@ enum Setting {
     private final Function<String, Object> parser;
     private final Function<BatonConfig, Object> defaultValue;
     private final Function<Object, String> printer;
+    /** Why a well-formed value cannot be used on this JVM (null when it can), e.g. virtualThreads=true on Java 17. */
+    private final Function<Object, String> unusable;
 
     Setting(String key, String expected, Function<String, Object> parser, Function<BatonConfig, Object> defaultValue) {
         this(key, expected, parser, defaultValue, String::valueOf);
@@ -68,11 +75,17 @@ enum Setting {
 
     Setting(String key, String expected, Function<String, Object> parser, Function<BatonConfig, Object> defaultValue,
             Function<Object, String> printer) {
+        this(key, expected, parser, defaultValue, printer, value -> null);
+    }
+
+    Setting(String key, String expected, Function<String, Object> parser, Function<BatonConfig, Object> defaultValue,
+            Function<Object, String> printer, Function<Object, String> unusable) {
         this.key = key;
         this.expected = expected;
         this.parser = parser;
         this.defaultValue = defaultValue;
         this.printer = printer;
+        this.unusable = unusable;
     }
 
     String key() {
@@ -91,14 +104,20 @@ enum Setting {
     /** Parses a raw value; {@code writtenName} is how the user named the setting, for the error message. */
     Object parse(String writtenName, String raw) {
         String text = raw.trim();
+        Object value;
         try {
             if (text.isEmpty()) {
                 throw new IllegalArgumentException("empty");
             }
-            return parser.apply(text);
+            value = parser.apply(text);
         } catch (IllegalArgumentException e) {
             throw ConfigException.invalid(writtenName, text, expected);
         }
+        String why = unusable.apply(value);
+        if (why != null) {
+            throw new ConfigException(writtenName, writtenName + ": '" + text + "' " + why);
+        }
+        return value;
     }
 
     /** The default, which may depend on other settings; null when the setting has none. */
@@ -168,6 +187,18 @@ enum Setting {
             }
         }
         return paths;
+    }
+
+    static String virtualThreadsUsable(Object value) {
+        return virtualThreadsUsable(value, Runtime.version().feature(), System.getProperty("java.version"));
+    }
+
+    static String virtualThreadsUsable(Object value, int feature, String javaVersion) {
+        if (value != BatonConfig.VirtualThreads.TRUE || feature >= BatonConfig.VirtualThreads.FIRST_JAVA) {
+            return null;
+        }
+        return "needs virtual threads, which came with Java " + BatonConfig.VirtualThreads.FIRST_JAVA
+                + "; this JVM is Java " + javaVersion + ": set it to auto or false, or run on Java 21 or later";
     }
 
     private static Object positiveDuration(String text) {

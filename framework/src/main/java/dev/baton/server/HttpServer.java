@@ -43,6 +43,7 @@ public final class HttpServer {
     }
 
     private final XnioWorker worker;
+    private final HandlerThreads handlerThreads;
     private final OptionMap socketOptions;
     private final ChannelListener<AcceptingChannel<StreamConnection>> openListener;
     private final AcceptingChannel<StreamConnection> server;
@@ -61,13 +62,19 @@ public final class HttpServer {
                 .set(Options.CORK, true)
                 .getMap());
         try {
+            handlerThreads = HandlerThreads.start(config, worker);
             OptionMap protocol = OptionMap.builder()
                     .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(config.requestHeadTimeout()))
                     .set(UndertowOptions.NO_REQUEST_TIMEOUT, millis(config.keepAliveTimeout()))
                     .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                     .getMap();
-            HttpOpenListener http = new HttpOpenListener(new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4), protocol);
-            http.setRootHandler(traffic.count(CanonicalPath.before(root)));
+            // Undertow's defaults keep buffers in a cache per thread only, which suits long-lived workers. With a
+            // virtual thread per request each request would allocate new direct buffers (direct memory ran out within
+            // seconds under load): then no thread cache, but a shared queue of up to 1024 buffers (16 MB).
+            boolean shared = handlerThreads.virtual();
+            DefaultByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024 - 20, shared ? 1024 : -1, shared ? 0 : 4);
+            HttpOpenListener http = new HttpOpenListener(buffers, protocol);
+            http.setRootHandler(traffic.count(CanonicalPath.before(handlerThreads.dispatchTo(root))));
             socketOptions = OptionMap.builder()
                     .set(Options.WORKER_IO_THREADS, worker.getIoThreadCount())
                     .set(Options.TCP_NODELAY, true)
@@ -207,7 +214,7 @@ public final class HttpServer {
         return new DrainReport(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), cut);
     }
 
-    /** Stops the IO and worker threads, after a drain. */
+    /** Stops the IO and worker threads (and the handlers' virtual threads), after a drain. */
     public void shutdown() {
         worker.shutdown();
         try {
@@ -215,6 +222,7 @@ public final class HttpServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        handlerThreads.shutdown(1, TimeUnit.SECONDS);
     }
 
     // A connection the accept thread took just before the close is still on its way to an IO thread's queue;

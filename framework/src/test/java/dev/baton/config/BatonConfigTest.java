@@ -48,6 +48,7 @@ class BatonConfigTest {
         assertEquals(8080, config.port());
         assertEquals(io, config.ioThreads());
         assertEquals(io * 8, config.workerThreads());
+        assertEquals(BatonConfig.VirtualThreads.AUTO, config.virtualThreads());
         assertEquals(10L * 1024 * 1024, config.maxBodySize());
         assertEquals(Duration.ofSeconds(30), config.drainTimeout());
         assertEquals(Duration.ofSeconds(60), config.readyTimeout());
@@ -84,9 +85,10 @@ class BatonConfigTest {
                 "BATON_WORKER_THREADS", "5", "BATON_MAX_BODY_SIZE", "1KB", "BATON_DRAIN_TIMEOUT", "1s",
                 "BATON_READY_TIMEOUT", "2s", "BATON_JAR", "app.jar", "BATON_PID_FILE", "app.pid",
                 "BATON_SIGNALS", "false"));
-        env.putAll(Map.of("BATON_REQUEST_HEAD_TIMEOUT", "3s", "BATON_READ_TIMEOUT", "4s"));
+        env.putAll(Map.of("BATON_REQUEST_HEAD_TIMEOUT", "3s", "BATON_READ_TIMEOUT", "4s",
+                "BATON_VIRTUAL_THREADS", "false"));
         BatonConfig config = BatonConfig.from(Map.of(), env);
-        assertEquals("host=localhost port=1 ioThreads=3 workerThreads=5 maxBodySize=1KB drainTimeout=1s"
+        assertEquals("host=localhost port=1 ioThreads=3 workerThreads=5 virtualThreads=false maxBodySize=1KB drainTimeout=1s"
                 + " readyTimeout=2s probation=30s warmUp=(none) warmUpTime=1s train=false requestHeadTimeout=3s readTimeout=4s writeTimeout=30s keepAliveTimeout=75s"
                 + " jar=app.jar pidFile=app.pid signals=false", config.describe());
         assertEquals(Duration.ofSeconds(5), env("BATON_WRITE_TIMEOUT", "5s").writeTimeout());
@@ -173,7 +175,8 @@ class BatonConfigTest {
         "BATON_PORT, +80, an integer from 0 to 65535", "BATON_PORT, 99999999999, an integer from 0 to 65535",
         "BATON_HOST, '', a non-empty host name or IP address", "BATON_IO_THREADS, 0, an integer of at least 1",
         "BATON_WORKER_THREADS, many, an integer of at least 1", "BATON_JAR, '', a file path",
-        "BATON_PID_FILE, '', a file path", "BATON_SIGNALS, yes, true or false", "BATON_SIGNALS, 1, true or false"})
+        "BATON_PID_FILE, '', a file path", "BATON_SIGNALS, yes, true or false", "BATON_SIGNALS, 1, true or false",
+        "BATON_VIRTUAL_THREADS, yes, 'auto, true or false'", "BATON_VIRTUAL_THREADS, on, 'auto, true or false'"})
     void everySettingRejectsBadValues(String key, String value, String expected) {
         assertRejected(key, value, expected, () -> env(key, value));
     }
@@ -195,7 +198,7 @@ class BatonConfigTest {
     void unknownPropertyWithSuggestion() {
         ConfigException e = assertThrows(ConfigException.class, () -> props("baton.prot", "80"));
         assertEquals("unknown setting baton.prot (did you mean baton.port?); known settings: baton.host, baton.port,"
-                + " baton.ioThreads, baton.workerThreads, baton.maxBodySize, baton.drainTimeout, baton.readyTimeout,"
+                + " baton.ioThreads, baton.workerThreads, baton.virtualThreads, baton.maxBodySize, baton.drainTimeout, baton.readyTimeout,"
                 + " baton.probation, baton.warmUp, baton.warmUpTime, baton.train, baton.requestHeadTimeout, baton.readTimeout, baton.writeTimeout, baton.keepAliveTimeout,"
                 + " baton.jar, baton.pidFile, baton.signals", e.getMessage());
         assertEquals("baton.prot", e.key());
@@ -222,7 +225,8 @@ class BatonConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> env("BATON_IO_THREAD", "4"));
         assertTrue(e.getMessage().startsWith(
                 "unknown setting BATON_IO_THREAD (did you mean BATON_IO_THREADS?); known settings: BATON_HOST,"
-                        + " BATON_PORT, BATON_IO_THREADS, BATON_WORKER_THREADS, BATON_MAX_BODY_SIZE,"),
+                        + " BATON_PORT, BATON_IO_THREADS, BATON_WORKER_THREADS, BATON_VIRTUAL_THREADS,"
+                        + " BATON_MAX_BODY_SIZE,"),
                 e.getMessage());
         assertEquals("BATON_IO_THREAD", e.key());
     }
@@ -300,12 +304,50 @@ class BatonConfigTest {
         assertNotEquals(target.toRealPath(), jar);
     }
 
+    @ParameterizedTest
+    @CsvSource({"auto, AUTO", "AUTO, AUTO", "false, FALSE", "False, FALSE"})
+    void virtualThreadsAcceptAutoTrueOrFalseInAnyCase(String text, BatonConfig.VirtualThreads expected) {
+        assertEquals(expected, props("baton.virtualThreads", text).virtualThreads());
+        assertEquals(expected, env("BATON_VIRTUAL_THREADS", " " + text + " ").virtualThreads());
+    }
+
+    @Test
+    void virtualThreadsTrueIsTakenFromJava21AndRefusedInOneLineBelow() {
+        if (Runtime.version().feature() >= 21) {
+            assertEquals(BatonConfig.VirtualThreads.TRUE, props("baton.virtualThreads", "true").virtualThreads());
+            assertEquals("virtualThreads=true", BatonConfig.defaults().with("virtualThreads", "TRUE").describe()
+                    .replaceAll(".* (virtualThreads=\\S+) .*", "$1"));
+        } else {
+            String java = System.getProperty("java.version");
+            ConfigException e = assertThrows(ConfigException.class, () -> env("BATON_VIRTUAL_THREADS", "true"));
+            assertEquals("BATON_VIRTUAL_THREADS: 'true' needs virtual threads, which came with Java 21; this JVM is"
+                    + " Java " + java + ": set it to auto or false, or run on Java 21 or later", e.getMessage());
+            assertEquals("BATON_VIRTUAL_THREADS", e.key());
+            assertOneLine(e.getMessage());
+            e = assertThrows(ConfigException.class, () -> BatonConfig.defaults().with("baton.virtualThreads", "True"));
+            assertTrue(e.getMessage().startsWith("baton.virtualThreads: 'True' needs virtual threads"), e.getMessage());
+        }
+        // What each JVM would say, whichever runs the test
+        assertEquals(null, Setting.virtualThreadsUsable(BatonConfig.VirtualThreads.TRUE, 21, "21.0.1"));
+        assertEquals(null, Setting.virtualThreadsUsable(BatonConfig.VirtualThreads.AUTO, 17, "17.0.15"));
+        assertEquals(null, Setting.virtualThreadsUsable(BatonConfig.VirtualThreads.FALSE, 17, "17.0.15"));
+        assertEquals("needs virtual threads, which came with Java 21; this JVM is Java 20.0.2: set it to auto or false,"
+                + " or run on Java 21 or later", Setting.virtualThreadsUsable(BatonConfig.VirtualThreads.TRUE, 20, "20.0.2"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"auto, 17, false", "auto, 21, false", "auto, 23, false", "auto, 24, true", "auto, 25, true",
+        "true, 21, true", "true, 25, true", "false, 21, false", "false, 25, false"})
+    void autoPicksVirtualThreadsFromJava24(String text, int feature, boolean virtual) {
+        assertEquals(virtual, BatonConfig.VirtualThreads.valueOf(text.toUpperCase(java.util.Locale.ROOT)).virtualOn(feature));
+    }
+
     @Test
     void describeIsOneLineWithEffectiveValues() {
         String line = BatonConfig.defaults().with("jar", "/srv/app.jar").with("drainTimeout", "0s").describe();
         assertOneLine(line);
         assertTrue(line.startsWith("host=0.0.0.0 port=8080 ioThreads="), line);
-        assertTrue(line.endsWith(" maxBodySize=10MB drainTimeout=0s readyTimeout=1m probation=30s warmUp=(none) warmUpTime=1s train=false"
+        assertTrue(line.endsWith(" virtualThreads=auto maxBodySize=10MB drainTimeout=0s readyTimeout=1m probation=30s warmUp=(none) warmUpTime=1s train=false"
                 + " requestHeadTimeout=10s"
                 + " readTimeout=30s writeTimeout=30s keepAliveTimeout=75s jar=/srv/app.jar pidFile=(none) signals=true"),
                 line);

@@ -7,7 +7,9 @@ import dev.baton.Handler;
  * The Baton side of bench/run: the hello example's shape ({@code ctx.text}) plus a JSON route, answering the same
  * bytes as the raw Undertow and Javalin apps. Configured like any Baton app ({@code -Dbaton.host}, {@code -Dbaton.port});
  * {@code -Dbench.nonBlocking=true} wraps both handlers in {@link Handler#nonBlocking} (run on the IO thread), otherwise
- * they are Baton's default: dispatched to the worker pool.
+ * they are Baton's default: dispatched to the worker pool, or to virtual threads ({@code -Dbaton.virtualThreads}).
+ * {@code GET /blocking} sleeps 20 ms before it answers, as a handler waiting for a database would: always a blocking
+ * handler.
  */
 public final class BatonBench {
 
@@ -23,6 +25,10 @@ public final class BatonBench {
         Baton app = Baton.create();
         app.get("/plaintext", nonBlocking ? Handler.nonBlocking(plaintext) : plaintext);
         app.get("/json", nonBlocking ? Handler.nonBlocking(json) : json);
+        app.get("/blocking", ctx -> {
+            Thread.sleep(20);
+            ctx.text("Hello, World!");
+        });
         app.start();
     }
 }

@@ -4,7 +4,9 @@ import io.javalin.Javalin;
 
 /**
  * The peer of bench/run: Javalin (Jetty 12) on its defaults, answering the same bytes as the Baton app.
- * Javalin's handlers run on Jetty's thread pool and may block, like Baton's default handlers.
+ * Javalin's handlers run on Jetty's thread pool and may block, like Baton's default handlers;
+ * {@code -Dbench.virtualThreads=true} sets Javalin's {@code config.concurrency.useVirtualThreads} (Java 21+), which
+ * runs them on virtual threads. {@code GET /blocking} sleeps 20 ms before it answers (a database call).
  */
 public final class JavalinBench {
 
@@ -19,8 +21,13 @@ public final class JavalinBench {
         Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
+            config.concurrency.useVirtualThreads = Boolean.getBoolean("bench.virtualThreads");
             config.routes.get("/plaintext", ctx -> ctx.contentType("text/plain; charset=utf-8").result("Hello, World!"));
             config.routes.get("/json", ctx -> ctx.json(new Message("Hello, World!")));
+            config.routes.get("/blocking", ctx -> {
+                Thread.sleep(20);
+                ctx.contentType("text/plain; charset=utf-8").result("Hello, World!");
+            });
         }).start(host, port);
     }
 }

@@ -14,6 +14,8 @@ import java.nio.ByteBuffer;
  * cores, workers = 8 per IO thread, as Baton), no router, answering the same bytes as the Baton app. By default the
  * handler runs on the IO thread; {@code -Dbench.dispatch=true} wraps it in Undertow's {@link BlockingHandler}
  * (dispatch to a worker + blocking mode), which is what Baton does for a default (blocking) handler.
+ * {@code GET /blocking} sleeps 20 ms before it answers (a database call); on the IO thread it first dispatches itself
+ * to a worker, as an Undertow handler that blocks must.
  */
 public final class UndertowBench {
 
@@ -42,7 +44,13 @@ public final class UndertowBench {
         System.out.println("undertow listening on " + host + ":" + port);
     }
 
-    private static void handle(HttpServerExchange exchange) throws JsonProcessingException {
+    private static void blocking(HttpServerExchange exchange) throws InterruptedException {
+        Thread.sleep(20);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+        exchange.getResponseSender().send("Hello, World!");
+    }
+
+    private static void handle(HttpServerExchange exchange) throws JsonProcessingException, InterruptedException {
         switch (exchange.getRequestPath()) {
             case "/plaintext" -> {
                 exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
@@ -51,6 +59,13 @@ public final class UndertowBench {
             case "/json" -> {
                 exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
                 exchange.getResponseSender().send(ByteBuffer.wrap(Json.MAPPER.writeValueAsBytes(new Message("Hello, World!"))));
+            }
+            case "/blocking" -> {
+                if (exchange.isInIoThread()) {
+                    exchange.dispatch(UndertowBench::blocking);
+                } else {
+                    blocking(exchange);
+                }
             }
             default -> exchange.setStatusCode(404).endExchange();
         }
