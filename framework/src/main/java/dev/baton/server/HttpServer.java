@@ -64,6 +64,9 @@ public final class HttpServer {
         try {
             handlerThreads = HandlerThreads.start(config, worker);
             OptionMap protocol = OptionMap.builder()
+                    // Baton enforces baton.maxBodySize itself (413 before the body is read); Undertow's own
+                    // limit (2 MB by default) would cut a body under it with no answer at all.
+                    .set(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
                     .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(config.requestHeadTimeout()))
                     .set(UndertowOptions.NO_REQUEST_TIMEOUT, millis(config.keepAliveTimeout()))
                     .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
