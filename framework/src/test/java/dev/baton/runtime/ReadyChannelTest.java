@@ -60,13 +60,7 @@ class ReadyChannelTest {
 
     @Test
     void aGoOnProbationKeepsTheConnectionAsALinkBothWays() throws Exception {
-        CompletableFuture<ReadyChannel.Answer> answer = CompletableFuture.supplyAsync(() -> {
-            try {
-                return ReadyChannel.reportReady(channel.socketPath(), channel.token(), child.pid(), Duration.ofSeconds(5));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<ReadyChannel.Answer> answer = childReportsReady();
         assertTrue(channel.awaitReady(child, Duration.ofSeconds(10), () -> true, events));
         channel.go(true);
         ProbationLink parentSide = channel.takeChildLink();
@@ -94,13 +88,7 @@ class ReadyChannelTest {
 
     @Test
     void aPlainGoClosesTheConnection() throws Exception {
-        CompletableFuture<ReadyChannel.Answer> answer = CompletableFuture.supplyAsync(() -> {
-            try {
-                return ReadyChannel.reportReady(channel.socketPath(), channel.token(), child.pid(), Duration.ofSeconds(5));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<ReadyChannel.Answer> answer = childReportsReady();
         assertTrue(channel.awaitReady(child, Duration.ofSeconds(10), () -> true, events));
         channel.go(false);
         ReadyChannel.Answer reply = answer.get(5, TimeUnit.SECONDS);
@@ -129,6 +117,17 @@ class ReadyChannelTest {
         assertFalse(Files.exists(channel.socketPath()));
         assertFalse(Files.exists(channel.socketPath().getParent()));
         channel.close(); // and again, harmlessly
+    }
+
+    /** The child's side of the handshake, on another thread: its answer once the parent said it. */
+    private CompletableFuture<ReadyChannel.Answer> childReportsReady() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return ReadyChannel.reportReady(channel.socketPath(), channel.token(), child.pid(), Duration.ofSeconds(5));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private SocketChannel connect() throws Exception {
