@@ -58,8 +58,8 @@ public final class Baton implements Routes<Baton> {
 
     /**
      * Serves server-sent events on GET {@code pattern}. {@code onOpen} gets each client once its stream is open;
-     * it runs on a worker and may block. The stream stays open after it returns, until {@link SseClient#close()},
-     * the client leaves, or the drain deadline. An {@link #onDrain} callback is where the app tells its clients to
+     * it runs where blocking handlers do (see {@link Handler}) and may block. The stream stays open after it
+     * returns, until {@link SseClient#close()}, the client leaves, or the drain deadline. An {@link #onDrain} callback is where the app tells its clients to
      * reconnect (to the next generation, on an upgrade); a stream that opens once the drain began ends at once.
      */
     public Baton sse(String pattern, Consumer<SseClient> onOpen) {

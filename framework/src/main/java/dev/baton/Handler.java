@@ -2,7 +2,8 @@ package dev.baton;
 
 /**
  * Answers one request. Handlers may block: unless marked with {@link #nonBlocking(Handler)}, Baton runs them
- * on its worker pool, never on an IO thread.
+ * on a thread of their own (a virtual thread where the JVM has them, else a worker of its pool; see
+ * {@code baton.virtualThreads}), never on an IO thread.
  */
 @FunctionalInterface
 public interface Handler {

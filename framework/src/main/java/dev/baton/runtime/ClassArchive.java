@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * The class-data archive an upgrade passes to the new generation, so that it maps classes already parsed and
@@ -23,30 +23,29 @@ import java.util.regex.Pattern;
  * child, this very one.
  *
  * <p>{@link #main} makes it, from a training run of the deploy jar ({@code baton.train}: the app serves on a private
- * port, runs its warm-up and exits), with the service's JVM options, and renames it into place. An archive is passed
- * only when the JVM itself accepts it for this jar ({@link #problem}); anything else (made from an earlier jar, by
- * another JDK, with other heap settings, or damaged, which could crash the child) is logged and left out. An app
+ * port, runs its warm-up and exits), with the service's JVM options, and renames it into place. An archive older
+ * than the jar is left out ({@link #problem}); one the child's JVM cannot use (another JDK, other heap settings,
+ * damaged) it starts without, and says so. A child that crashes on a damaged archive is a failed upgrade like any
+ * other: the old generation keeps serving. An app
  * whose JVM options manage CDS or AOT its own way gets its command unchanged.
  */
 public final class ClassArchive {
 
     /** The JVM's two kinds of archive, told apart by the options that make and use them. */
     enum Kind {
-        APP_CDS("AppCDS archive", ".jsa", "-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit=", "-Xshare:on"),
-        AOT_CACHE("AOT cache", ".aot", "-XX:AOTCache=", "-XX:AOTCacheOutput=", "-XX:AOTMode=on");
+        APP_CDS("AppCDS archive", ".jsa", "-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit="),
+        AOT_CACHE("AOT cache", ".aot", "-XX:AOTCache=", "-XX:AOTCacheOutput=");
 
         final String label;
         final String suffix;
         final String use;
         final String record;
-        final String required;
 
-        Kind(String label, String suffix, String use, String record, String required) {
+        Kind(String label, String suffix, String use, String record) {
             this.label = label;
             this.suffix = suffix;
             this.use = use;
             this.record = record;
-            this.required = required;
         }
 
         /** The kind the JVM running this code makes and uses best. */
@@ -60,11 +59,6 @@ public final class ClassArchive {
             "-XX:ArchiveClassesAtExit=", "-XX:SharedClassListFile=", "-XX:DumpLoadedClassList=",
             "-XX:+AutoCreateSharedArchive", "-XX:+UseSharedSpaces", "-XX:-UseSharedSpaces", "-XX:+RecordDynamicDumpInfo",
             "-XX:AOTCache=", "-XX:AOTCacheOutput=", "-XX:AOTMode=", "-XX:AOTConfiguration=");
-    /** JVM options that decide whether an archive fits (compressed oops and class pointers, heap size, GC). */
-    private static final Pattern ARCHIVE_FIT = Pattern.compile(
-            "-Xmx.*|-XX:(MaxHeapSize|MaxRAM\\w*|ObjectAlignmentInBytes|CompressedClassSpaceSize)=.*"
-                    + "|-XX:[+-](UseCompressed\\w+|Use\\w+GC|Unlock\\w+VMOptions)");
-    private static final long CHECK_SECONDS = 10;
     private static final long TRAINING_SECONDS = 300;
 
     private ClassArchive() {}
@@ -78,7 +72,7 @@ public final class ClassArchive {
      * {@code jvmOptions} for a child that starts {@code jar}, with the archive when it is usable and without it
      * otherwise, also when this process got it: each upgrade decides anew, for the jar it starts.
      */
-    static List<String> childOptions(String java, Path jar, Path workingDirectory, List<String> jvmOptions, Events events) {
+    static List<String> childOptions(Path jar, Path workingDirectory, List<String> jvmOptions, Events events) {
         Kind kind = Kind.ofThisJdk();
         Path archive = of(jar);
         List<String> options = new ArrayList<>(jvmOptions.size() + 1);
@@ -93,7 +87,7 @@ public final class ClassArchive {
         if (!Files.exists(workingDirectory.resolve(archive))) {
             return options;
         }
-        String problem = problem(java, jar, workingDirectory, options);
+        String problem = problem(jar, workingDirectory);
         if (problem != null) {
             events.warn("{} {} not used: {}", kind.label, archive, problem);
             return options;
@@ -104,18 +98,15 @@ public final class ClassArchive {
     }
 
     /**
-     * Null when the JVM accepts the archive of {@code jar}; else why not. First the cheap part: an archive older
-     * than the jar's last change (a rename over the deploy path changes it) was made from an earlier jar. Then the
-     * JVM's own verdict, which a child started with an unusable archive would only print as a warning, or not
-     * survive: {@code java -Xshare:on} (or {@code -XX:AOTMode=on}) with the archive and {@code -cp <jar> -version}
-     * fails unless the archive fits this JDK, these heap settings and this very jar. About 40 ms, spent only when
-     * an archive is there.
+     * Null when the archive may be passed; else why not. Only what costs no JVM start: an archive older than the
+     * jar's last change (a rename over the deploy path changes it) was made from an earlier jar. Whether the JVM
+     * accepts it (same JDK, same heap settings, same jar, intact) is the child's own first decision: with an
+     * archive that does not fit, the JVM starts without it, and the child says so ({@link #warnIfNotMapped}).
+     * Asking a JVM beforehand cost a JVM start per upgrade, about 1 s of the hand-off on 2 busy cores.
      */
-    static String problem(String java, Path jar, Path workingDirectory, List<String> options) {
-        Kind kind = Kind.ofThisJdk();
-        Path archive = of(jar);
+    static String problem(Path jar, Path workingDirectory) {
         try {
-            BasicFileAttributes attributes = Files.readAttributes(workingDirectory.resolve(archive), BasicFileAttributes.class);
+            BasicFileAttributes attributes = Files.readAttributes(workingDirectory.resolve(of(jar)), BasicFileAttributes.class);
             if (!attributes.isRegularFile()) {
                 return "not a regular file";
             }
@@ -123,36 +114,35 @@ public final class ClassArchive {
             FileTime modified = Files.getLastModifiedTime(deployed);
             Object changed = Files.getAttribute(deployed, "unix:ctime");
             FileTime jarTime = changed instanceof FileTime ctime && ctime.compareTo(modified) > 0 ? ctime : modified;
-            if (attributes.lastModifiedTime().compareTo(jarTime) < 0) {
-                return "older than " + jar + ", so made from an earlier jar (create it anew from this one)";
-            }
+            return attributes.lastModifiedTime().compareTo(jarTime) < 0
+                    ? "older than " + jar + ", so made from an earlier jar (create it anew from this one)" : null;
         } catch (IOException | RuntimeException e) {
             return "cannot read it or the jar: " + e;
         }
-        List<String> check = new ArrayList<>(List.of(java, kind.required, kind.use + archive,
-                "-XX:ErrorFile=/dev/null", "-XX:-CreateCoredumpOnCrash"));
-        options.stream().filter(option -> ARCHIVE_FIT.matcher(option).matches()).forEach(check::add);
-        check.addAll(List.of("-cp", jar.toString(), "-version"));
-        Process process = null;
+    }
+
+    /**
+     * In a generation started with an archive (by an upgrade or by hand): warns when the JVM did not map it, which
+     * it does without a word of its own on most JDKs. The generation runs, only slower to reach full speed.
+     */
+    static void warnIfNotMapped(Events events) {
         try {
-            // stdin stays a pipe of its own: fd 0 of this process is the listener
-            process = new ProcessBuilder(check).directory(workingDirectory.toFile()).redirectErrorStream(true)
-                    .redirectOutput(Redirect.DISCARD).start();
-            process.getOutputStream().close();
-            if (!process.waitFor(CHECK_SECONDS, TimeUnit.SECONDS)) {
-                return "the JVM did not check it within " + CHECK_SECONDS + " s";
+            byte[] raw = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+            for (String option : new String(raw, StandardCharsets.UTF_8).split("\0")) {
+                if (option.equals("-jar") || option.equals("-cp") || option.equals("-classpath")) {
+                    return; // the JVM's options end here
+                }
+                for (Kind kind : Kind.values()) {
+                    String archive = option.startsWith(kind.use) ? option.substring(kind.use.length()) : null;
+                    if (archive != null && !Files.readString(Path.of("/proc/self/maps")).contains(Path.of(archive).toString())) {
+                        events.warn("{} {} was given but this JVM did not map it (made by another JDK, with other heap"
+                                + " settings or from another jar, or damaged): it runs without it; create it anew",
+                                kind.label, archive);
+                    }
+                }
             }
-            return process.exitValue() == 0 ? null : "this JVM cannot use it with " + jar
-                    + " (made from another jar, by another JDK or with other heap settings, or damaged: create it anew)";
-        } catch (IOException e) {
-            return "cannot run " + java + " to check it: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted while checking it";
-        } finally {
-            if (process != null && process.isAlive()) {
-                process.destroyForcibly();
-            }
+        } catch (IOException | InvalidPathException e) {
+            // no /proc, or an option that names no path: nothing to tell
         }
     }
 

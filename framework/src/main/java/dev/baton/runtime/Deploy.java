@@ -164,7 +164,7 @@ final class Deploy {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>();
         command.add(java);
-        command.addAll(ClassArchive.childOptions(java, jar, workingDirectory, jvmOptions, events));
+        command.addAll(ClassArchive.childOptions(jar, workingDirectory, jvmOptions, events));
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(programArguments);

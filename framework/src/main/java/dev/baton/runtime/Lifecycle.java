@@ -130,7 +130,6 @@ public final class Lifecycle {
         if (config.signals() && !config.train()) {
             Signals.install(this); // before the first accept: no signal may find accepted connections unanswered
         }
-        handoff.filter(Handoff::stderrPiped).ifPresent(piped -> Preload.nativeCalls()); // needed right after the hand-off
         List<String> paths = Stream.concat(warmUp.stream(), config.warmUp().stream()).distinct().toList();
         boolean warms = !paths.isEmpty() || config.train();
         server = warms ? HttpServer.startPaused(listener.channel(), root, config) : HttpServer.start(listener.channel(), root, config);
@@ -157,7 +156,7 @@ public final class Lifecycle {
             supervisors.announceReady(generation > 1);
         }
         events.info("ready in {} ms", millisSinceStart());
-        Preload.upgradePath();
+        Preload.upgradePath(events);
         PutOff putOff = becomeOwner();
         if (putOff.stop() != null) {
             events.info("{} came during the hand-off: stopping now that this generation owns the service", putOff.stop());
@@ -169,10 +168,12 @@ public final class Lifecycle {
 
     /** Runs the self-check; a generation whose self-check fails never takes a connection, and leaves. */
     private void warmUp(List<String> paths) {
-        WarmUp.Result result = WarmUp.run(server, paths, config.warmUpTime());
+        WarmUp.Result result = WarmUp.run(server, paths, config.warmUpTime(), !config.train());
         if (result.failure() == null) {
-            events.info("warm-up: {} requests to {} paths in {} ms", result.requests(), paths.size(), result.millis());
+            events.info("warm-up: {} requests to {} paths in {} ms ({})", result.requests(), paths.size(), result.millis(),
+                    result.ended());
             if (config.train()) {
+                Preload.forArchive();
                 events.info("training run over");
                 exit(0);
             }

@@ -29,16 +29,25 @@ final class Parent {
      */
     record Answer(Verdict verdict, String why, ProbationLink probation) {}
 
+    /** Whether fd 2 is still the pipe through which the parent relays it. */
+    private static boolean stderrStillPiped;
+
     private Parent() {}
 
     /**
-     * Reports ready and returns the verdict; a parent that died is logged here. Either way stderr is this
-     * process's own again when this returns.
+     * Reports ready and returns the verdict; a parent that died is logged here. Unless the verdict is GO, stderr
+     * is this process's own again when this returns. After a GO the parent goes on relaying it until this
+     * process merges it ({@link #mergeStderrIfStillPiped}, a second after ready or before an upgrade, whichever
+     * comes first): that call is the first into libc, and loading jnr (half a second of CPU) has no place on the
+     * hand-off's path.
      */
     static Answer reportReady(Handoff handoff, long pid, Events events) {
         Answer answer = ask(handoff, pid);
         if (handoff.stderrPiped()) {
-            mergeStderrIntoStdout(events); // first: the parent, which relayed stderr until now, is leaving or gone
+            stderrStillPiped = true;
+            if (answer.verdict() != Verdict.GO) {
+                mergeStderrIfStillPiped(events); // first: the parent, which relayed stderr until now, is gone or done
+            }
         }
         String parent = "parent gen " + (handoff.generation() - 1) + " pid " + handoff.parentPid();
         if (answer.verdict() == Verdict.PARENT_DIED) {
@@ -77,8 +86,15 @@ final class Parent {
         return new Answer(Verdict.REFUSED, why, null);
     }
 
-    // stdout is the same open file the parent's stderr was (ChildStderr.capturable)
-    private static void mergeStderrIntoStdout(Events events) {
+    /**
+     * Points stderr back at stdout, which is the same open file the parent's stderr was (ChildStderr.capturable),
+     * if it is still the parent's pipe.
+     */
+    static synchronized void mergeStderrIfStillPiped(Events events) {
+        if (!stderrStillPiped) {
+            return;
+        }
+        stderrStillPiped = false;
         try {
             Native.dup2(1, 2);
         } catch (IOException | RuntimeException e) {

@@ -14,8 +14,12 @@ final class Upgrader {
 
     /** How long a stopped child has, beyond its drain, before it is killed. */
     private static final Duration TERM_GRACE = Duration.ofSeconds(5);
-    /** How long a generation that handed over waits for its child to stop writing through it before it exits. */
-    private static final long STDERR_HANDOVER_MILLIS = 5_000;
+    /**
+     * How long a generation that handed over waits for its child to stop writing through it before it exits: the
+     * child merges its stderr a second after it is ready, once jnr is loaded, which takes a few seconds at most on
+     * cores busy serving.
+     */
+    private static final long STDERR_HANDOVER_MILLIS = 10_000;
 
     private final Lifecycle lifecycle;
     private final Events events;
@@ -81,6 +85,7 @@ final class Upgrader {
     /** Null once the child is ready and has been told GO; else why the upgrade failed. */
     private String startAndAwait(Deploy deploy) throws IOException {
         ready = ReadyChannel.open();
+        Parent.mergeStderrIfStillPiped(events); // an upgrade within a second of this generation's own hand-off
         boolean piped = ChildStderr.capturable();
         Handoff handoff = new Handoff(childGeneration, ProcessHandle.current().pid(), ready.socketPath(), ready.token(), piped);
         lifecycle.supervisors().reloading();

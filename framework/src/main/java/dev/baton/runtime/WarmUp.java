@@ -15,9 +15,9 @@ import java.util.Locale;
 
 /**
  * A generation's self-check before it takes any real traffic: it GETs the app's warm-up paths from itself, over a
- * private loopback listener served by the same handlers, again and again until the time is up. The JIT has then
- * compiled the hot paths when real traffic arrives, and a release whose pages answer 5xx never takes over: an
- * on-box canary.
+ * private loopback listener served by the same handlers, round after round until its answers stop getting faster
+ * (the JIT has compiled the hot paths) or the time is up. Real traffic then meets compiled code, and a release whose
+ * pages answer 5xx never takes over: an on-box canary.
  */
 final class WarmUp {
 
@@ -25,22 +25,55 @@ final class WarmUp {
     private static final int MAX_ROUNDS = 5_000;
     /** How long one warm-up request may take: a handler that hangs fails the check rather than the whole start. */
     private static final int ANSWER_MILLIS = 10_000;
+    /** Requests timed together: one request's time is noise, a batch's shows the trend. */
+    private static final int BATCH_REQUESTS = 50;
+    /**
+     * Batches in a row none of which is 10 % faster than the best so far: the answers have settled. Every warm-up
+     * spent after that delays the hand-off (on 2 busy cores a second of warm-up lengthened it by more than that)
+     * for little: the JIT compiles what is hot within the first few hundred requests.
+     */
+    private static final int SETTLED_BATCHES = 3;
 
-    /** What the warm-up did, or why the self-check failed (then {@code failure} is not null). */
-    record Result(int requests, long millis, String failure) {}
+    /** What the warm-up did and why it ended, or why the self-check failed (then {@code failure} is not null). */
+    record Result(int requests, long millis, String ended, String failure) {}
 
     private WarmUp() {}
 
-    /** GETs each path once, then all of them round after round until {@code time} has passed. */
-    static Result run(HttpServer server, List<String> paths, Duration time) {
+    /**
+     * GETs each path once, then all of them round after round until the answers have settled ({@code untilSettled})
+     * or {@code time} has passed. A training run goes on for all of {@code time}: its profile is what an archive keeps.
+     */
+    static Result run(HttpServer server, List<String> paths, Duration time, boolean untilSettled) {
         long start = System.nanoTime();
         long deadline = start + time.toNanos();
+        int roundsPerBatch = Math.max(1, BATCH_REQUESTS / paths.size());
+        long batchStart = 0;
+        long best = Long.MAX_VALUE;
+        int flat = 0;
         int requests = 0;
+        String ended = "5000 rounds";
         try (HttpServer.Loopback loopback = server.loopback()) {
             Connection connection = null;
             String path = null;
             try {
-                for (int round = 0; round < MAX_ROUNDS && (round == 0 || System.nanoTime() < deadline); round++) {
+                for (int round = 0; round < MAX_ROUNDS; round++) {
+                    long now = System.nanoTime();
+                    if (round > 0 && now >= deadline) {
+                        ended = "baton.warmUpTime reached";
+                        break;
+                    }
+                    if (round > 0 && (round - 1) % roundsPerBatch == 0) { // batches start after the first, coldest round
+                        if (batchStart != 0) {
+                            long took = now - batchStart;
+                            flat = took < best * 9 / 10 ? 0 : flat + 1;
+                            best = Math.min(best, took);
+                            if (untilSettled && flat == SETTLED_BATCHES) {
+                                ended = "settled at " + best / 1000 / (roundsPerBatch * paths.size()) + " µs a request";
+                                break;
+                            }
+                        }
+                        batchStart = now;
+                    }
                     for (int i = 0; i < paths.size(); i++) {
                         path = paths.get(i);
                         if (connection == null) {
@@ -67,11 +100,11 @@ final class WarmUp {
         } catch (IOException e) {
             return failed(requests, start, "self-check could not listen on 127.0.0.1: " + e.getMessage());
         }
-        return new Result(requests, millisSince(start), null);
+        return new Result(requests, millisSince(start), ended, null);
     }
 
     private static Result failed(int requests, long start, String why) {
-        return new Result(requests, millisSince(start), why);
+        return new Result(requests, millisSince(start), null, why);
     }
 
     private static long millisSince(long start) {

@@ -98,6 +98,9 @@ class ZeroDowntimeIT {
         try (Deployment app = new Deployment().start()) {
             long child = app.upgrade();
             app.awaitGone(app.firstProcess().pid(), 20);
+            // its stderr was the parent's pipe until it merged it into stdout (the log), before the parent left
+            assertEquals(Files.readSymbolicLink(Path.of("/proc/" + child + "/fd/1")),
+                    Files.readSymbolicLink(Path.of("/proc/" + child + "/fd/2")), "fd 2 of the child is its stdout");
             String tcp = Files.readString(Path.of("/proc/net/tcp")) + Files.readString(Path.of("/proc/net/tcp6"));
             String unix = Files.readString(Path.of("/proc/net/unix"));
             String listenerInode = null;
@@ -155,6 +158,13 @@ class ZeroDowntimeIT {
             long plain = app.upgrade();
             assertTrue(app.logText().contains("AppCDS archive app.jar.jsa not used: older than"), app.tail());
             assertTrue(!Files.readString(Path.of("/proc/" + plain + "/maps")).contains("app.jar.jsa"), "a stale archive is left out");
+
+            // newer than the jar but damaged: the JVM starts without it, silently, so the new generation says so
+            Files.write(app.dir.resolve("app.jar.jsa"), new byte[64 * 1024]);
+            long damaged = app.upgrade();
+            assertEquals(2, app.logCount("AppCDS archive app.jar.jsa in use for the new generation"), app.tail());
+            app.awaitLog("pid=" + damaged + " AppCDS archive app.jar.jsa was given but this JVM did not map it", 10);
+            assertTrue(app.get("/").contains("pid " + damaged), "the generation runs without it");
         }
     }
 
