@@ -1,10 +1,12 @@
 package dev.baton;
 
 import dev.baton.config.BatonConfig;
+import dev.baton.dev.DevMode;
 import dev.baton.json.JacksonJsonMapper;
 import dev.baton.json.JsonMapper;
 import dev.baton.routing.Router;
 import dev.baton.runtime.Lifecycle;
+import io.undertow.server.HttpHandler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,8 +135,9 @@ public final class Baton implements Routes<Baton> {
         RequestPipeline pipeline = new RequestPipeline(router, before, after, new ExceptionMapper(exceptionHandlers),
                 mapper, config.maxBodySize());
         // Known before the first request: handlers may ask for the generation while the hand-off is still on.
+        HttpHandler root = DevMode.wrap(config, pipeline, drainCallbacks, resumeCallbacks); // baton:dev only
         lifecycle = Lifecycle.open(config);
-        lifecycle.serve(pipeline, drainCallbacks, resumeCallbacks, warmUp);
+        lifecycle.serve(root, drainCallbacks, resumeCallbacks, warmUp);
         return this;
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -211,6 +212,17 @@ public final class BatonConfig {
     /** Whether the app installs its SIGUSR2/SIGTERM/SIGINT handlers. */
     public boolean signals() {
         return (Boolean) get(Setting.SIGNALS);
+    }
+
+    /** Dev mode ({@code baton:dev}): pages reload themselves after each upgrade. */
+    public boolean dev() {
+        return (Boolean) get(Setting.DEV);
+    }
+
+    /** The process whose end stops this generation ({@code baton:dev}'s JVM), if any. */
+    public OptionalLong ownerPid() {
+        Long pid = (Long) get(Setting.OWNER_PID);
+        return pid == null ? OptionalLong.empty() : OptionalLong.of(pid);
     }
 
     /** The effective values on one line, e.g. {@code host=0.0.0.0 port=8080 ... signals=true}. */

@@ -56,7 +56,11 @@ enum Setting {
     // each release, and the upgrade must start whatever it points to then.
     JAR("jar", "a file path", Path::of, c -> null),
     PID_FILE("pidFile", "a file path", Path::of, c -> null),
-    SIGNALS("signals", "true or false", Units::parseBoolean, c -> true);
+    SIGNALS("signals", "true or false", Units::parseBoolean, c -> true),
+    // Dev mode (baton:dev): pages reload after each upgrade. Never on unless asked for.
+    DEV("dev", "true or false", Units::parseBoolean, c -> false),
+    // baton:dev's JVM: each generation stops when it ends, so that no app outlives a killed dev loop.
+    OWNER_PID("ownerPid", "a process id (an integer of at least 1)", Setting::positiveLong, c -> null);
 
     private static final String PROPERTY_PREFIX = "baton.";
     private static final String ENV_PREFIX = "BATON_";
@@ -172,6 +176,14 @@ enum Setting {
             current = swap;
         }
         return previous[b.length()];
+    }
+
+    private static Object positiveLong(String text) {
+        long value = Long.parseLong(text);
+        if (value < 1) {
+            throw new IllegalArgumentException(text);
+        }
+        return value;
     }
 
     private static Object positiveInt(String text) {
