@@ -25,14 +25,19 @@ final class WarmUp {
     private static final int MAX_ROUNDS = 5_000;
     /** How long one warm-up request may take: a handler that hangs fails the check rather than the whole start. */
     private static final int ANSWER_MILLIS = 10_000;
-    /** Requests timed together: one request's time is noise, a batch's shows the trend. */
-    private static final int BATCH_REQUESTS = 50;
+    /** Rounds timed together; a batch counts by its fastest round, which scheduling noise can only slow down. */
+    private static final int BATCH_ROUNDS = 10;
     /**
      * Batches in a row none of which is 10 % faster than the best so far: the answers have settled. Every warm-up
      * spent after that delays the hand-off (on 2 busy cores a second of warm-up lengthened it by more than that)
      * for little: the JIT compiles what is hot within the first few hundred requests.
      */
     private static final int SETTLED_BATCHES = 3;
+    /**
+     * Rounds before the answers may count as settled: until the JIT's first compilations (HotSpot compiles a method
+     * with C1 after 200 calls) the interpreter's answers are flat too, only slow.
+     */
+    private static final int MIN_ROUNDS = 200;
 
     /** What the warm-up did and why it ended, or why the self-check failed (then {@code failure} is not null). */
     record Result(int requests, long millis, String ended, String failure) {}
@@ -46,8 +51,7 @@ final class WarmUp {
     static Result run(HttpServer server, List<String> paths, Duration time, boolean untilSettled) {
         long start = System.nanoTime();
         long deadline = start + time.toNanos();
-        int roundsPerBatch = Math.max(1, BATCH_REQUESTS / paths.size());
-        long batchStart = 0;
+        long batchBest = Long.MAX_VALUE;
         long best = Long.MAX_VALUE;
         int flat = 0;
         int requests = 0;
@@ -57,22 +61,19 @@ final class WarmUp {
             String path = null;
             try {
                 for (int round = 0; round < MAX_ROUNDS; round++) {
-                    long now = System.nanoTime();
-                    if (round > 0 && now >= deadline) {
+                    long roundStart = System.nanoTime();
+                    if (round > 0 && roundStart >= deadline) {
                         ended = "baton.warmUpTime reached";
                         break;
                     }
-                    if (round > 0 && (round - 1) % roundsPerBatch == 0) { // batches start after the first, coldest round
-                        if (batchStart != 0) {
-                            long took = now - batchStart;
-                            flat = took < best * 9 / 10 ? 0 : flat + 1;
-                            best = Math.min(best, took);
-                            if (untilSettled && flat == SETTLED_BATCHES) {
-                                ended = "settled at " + best / 1000 / (roundsPerBatch * paths.size()) + " µs a request";
-                                break;
-                            }
+                    if (round > 1 && (round - 1) % BATCH_ROUNDS == 0) { // batches start after the first, coldest round
+                        flat = batchBest < best - best / 10 ? 0 : flat + 1; // 10 % faster: not settled yet
+                        best = Math.min(best, batchBest);
+                        batchBest = Long.MAX_VALUE;
+                        if (untilSettled && flat >= SETTLED_BATCHES && round > MIN_ROUNDS) {
+                            ended = "settled at " + best / 1000 / paths.size() + " µs a request";
+                            break;
                         }
-                        batchStart = now;
                     }
                     for (int i = 0; i < paths.size(); i++) {
                         path = paths.get(i);
@@ -88,6 +89,9 @@ final class WarmUp {
                             connection.close();
                             connection = null;
                         }
+                    }
+                    if (round > 0) {
+                        batchBest = Math.min(batchBest, System.nanoTime() - roundStart);
                     }
                 }
             } catch (IOException e) {
