@@ -4,6 +4,10 @@ import dev.baton.config.BatonConfig;
 import dev.baton.dev.DevMode;
 import dev.baton.json.JacksonJsonMapper;
 import dev.baton.json.JsonMapper;
+import dev.baton.ops.AccessLog;
+import dev.baton.ops.Generation;
+import dev.baton.ops.OpsHandler;
+import dev.baton.ops.Readiness;
 import dev.baton.routing.Router;
 import dev.baton.runtime.Lifecycle;
 import io.undertow.server.HttpHandler;
@@ -11,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +40,7 @@ public final class Baton implements Routes<Baton> {
     private final List<Runnable> drainCallbacks = new ArrayList<>();
     private final List<Runnable> resumeCallbacks = new ArrayList<>();
     private final List<String> warmUp = new ArrayList<>();
+    private final Map<String, Readiness.Check> readinessChecks = new LinkedHashMap<>();
     private JsonMapper json;
     private Lifecycle lifecycle;
 
@@ -128,6 +134,21 @@ public final class Baton implements Routes<Baton> {
         return this;
     }
 
+    /**
+     * A readiness check of the app's own, run by each probe of {@code <baton.opsPath>/health/ready} (with the
+     * others, at once, bounded together by {@code baton.readinessTimeout}): true when ready, false or an exception
+     * when not, e.g. {@code app.readiness("db", () -> dataSource.getConnection().isValid(1))}. A check that has not
+     * returned since an earlier probe is not started again.
+     */
+    public Baton readiness(String name, Readiness.Check check) {
+        requireNotStarted();
+        if (name == null || name.isBlank() || readinessChecks.containsKey(name)) {
+            throw new IllegalArgumentException("a readiness check needs a name of its own: " + name);
+        }
+        readinessChecks.put(name, Objects.requireNonNull(check, "check"));
+        return this;
+    }
+
     /** Opens or inherits the listener, serves, and (in a process of its own) takes over from a parent generation. */
     public Baton start() {
         requireNotStarted();
@@ -137,6 +158,13 @@ public final class Baton implements Routes<Baton> {
         // Known before the first request: handlers may ask for the generation while the hand-off is still on.
         HttpHandler root = DevMode.wrap(config, pipeline, drainCallbacks, resumeCallbacks); // baton:dev only
         lifecycle = Lifecycle.open(config);
+        Generation status = lifecycle.status();
+        if (config.opsPath().isPresent()) {
+            root = new OpsHandler(root, config.opsPath().get(), status, new Readiness(readinessChecks, config.readinessTimeout()), mapper);
+        }
+        if (config.accessLog()) {
+            root = new AccessLog(root, status.generation());
+        }
         lifecycle.serve(root, drainCallbacks, resumeCallbacks, warmUp);
         return this;
     }

@@ -214,6 +214,22 @@ public final class BatonConfig {
         return (Boolean) get(Setting.SIGNALS);
     }
 
+    /** Where the operator's endpoints are ({@code /baton/health/ready}, ...); empty when they are off. */
+    public Optional<String> opsPath() {
+        String path = (String) get(Setting.OPS_PATH);
+        return path.isEmpty() ? Optional.empty() : Optional.of(path);
+    }
+
+    /** How long the app's readiness checks may take together before a probe answers without them. */
+    public Duration readinessTimeout() {
+        return (Duration) get(Setting.READINESS_TIMEOUT);
+    }
+
+    /** Whether each request is logged on {@code baton.access}. */
+    public boolean accessLog() {
+        return (Boolean) get(Setting.ACCESS_LOG);
+    }
+
     /** Dev mode ({@code baton:dev}): pages reload themselves after each upgrade. */
     public boolean dev() {
         return (Boolean) get(Setting.DEV);

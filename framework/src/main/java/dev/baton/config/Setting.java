@@ -57,6 +57,13 @@ enum Setting {
     JAR("jar", "a file path", Path::of, c -> null),
     PID_FILE("pidFile", "a file path", Path::of, c -> null),
     SIGNALS("signals", "true or false", Units::parseBoolean, c -> true),
+    // The operator's endpoints (health, status) on the main listener; "off" leaves every path to the app.
+    OPS_PATH("opsPath", "a path like /baton (one or more segments, no trailing /), or off", Setting::opsPath,
+            c -> "/baton", value -> ((String) value).isEmpty() ? "off" : (String) value),
+    // Under the 1 s a Kubernetes probe waits by default, with time to spare for the answer itself.
+    READINESS_TIMEOUT("readinessTimeout", "a duration greater than 0 like 500ms, 30s or 2m", Setting::positiveDuration,
+            c -> Duration.ofMillis(500), value -> Units.formatDuration((Duration) value)),
+    ACCESS_LOG("accessLog", "true or false", Units::parseBoolean, c -> false),
     // Dev mode (baton:dev): pages reload after each upgrade. Never on unless asked for.
     DEV("dev", "true or false", Units::parseBoolean, c -> false),
     // baton:dev's JVM: each generation stops when it ends, so that no app outlives a killed dev loop.
@@ -211,6 +218,17 @@ enum Setting {
         }
         return "needs virtual threads, which came with Java " + BatonConfig.VirtualThreads.FIRST_JAVA
                 + "; this JVM is Java " + javaVersion + ": set it to auto or false, or run on Java 21 or later";
+    }
+
+    private static Object opsPath(String text) {
+        if (text.equals("off")) {
+            return "";
+        }
+        if (!text.startsWith("/") || text.endsWith("/") || text.contains("//")
+                || !text.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '/' || c == '-' || c == '_' || c == '.')) {
+            throw new IllegalArgumentException(text);
+        }
+        return text;
     }
 
     private static Object positiveDuration(String text) {

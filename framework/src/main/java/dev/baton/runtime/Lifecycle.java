@@ -1,6 +1,7 @@
 package dev.baton.runtime;
 
 import dev.baton.config.BatonConfig;
+import dev.baton.ops.Generation;
 import dev.baton.server.HttpServer;
 import io.undertow.server.HttpHandler;
 import java.io.IOException;
@@ -64,6 +65,8 @@ public final class Lifecycle {
     private Probation probation;
     /** The parent generation, parked on probation after it handed over to this one. */
     private ParkedParent parkedParent;
+    /** The last upgrade this generation was part of, on either side: what the operator's status shows. */
+    private volatile Generation.UpgradeRecord lastUpgrade;
 
     private Lifecycle(BatonConfig config, Listener listener, Optional<Handoff> handoff, Path workingDirectory, long pid,
             Instant since, Optional<SystemdNotify> systemd) {
@@ -148,6 +151,12 @@ public final class Lifecycle {
         }
         if (answer != null && answer.verdict() == Parent.Verdict.REFUSED) {
             giveUp(handoff.get().parentPid(), answer.why());
+        }
+        if (answer != null) {
+            long requested = handoff.get().requestedAtMillis();
+            lastUpgrade = new Generation.UpgradeRecord(Instant.now(), generation - 1, generation, "ok",
+                    requested > 0 ? System.currentTimeMillis() - requested : millisSinceStart(),
+                    answer.verdict() == Parent.Verdict.PARENT_DIED ? "the parent died during the hand-off" : null);
         }
         if (answer != null && answer.probation() != null) {
             parkedParent = ParkedParent.watch(answer.probation(), handoff.get(), supervisors, events, this::upgradeRequested);
@@ -236,6 +245,47 @@ public final class Lifecycle {
 
     Events events() {
         return events;
+    }
+
+    /** What the operator's endpoints show of this generation. */
+    public Generation status() {
+        return new GenerationStatus(this);
+    }
+
+    synchronized String stateName() {
+        return switch (state) {
+            case STARTING -> "starting";
+            case SERVING -> "serving";
+            case UPGRADING -> "upgrading";
+            case HANDED_OVER -> "handing over";
+            case PARKED -> "parked";
+            case GIVING_UP -> "giving up";
+            case STOPPING -> "stopping";
+        };
+    }
+
+    synchronized boolean takesConnections() {
+        return state == State.SERVING || state == State.UPGRADING;
+    }
+
+    Instant since() {
+        return since;
+    }
+
+    long pid() {
+        return pid;
+    }
+
+    HttpServer server() {
+        return server;
+    }
+
+    Generation.UpgradeRecord lastUpgrade() {
+        return lastUpgrade;
+    }
+
+    void upgraded(Generation.UpgradeRecord record) {
+        lastUpgrade = record;
     }
 
     Supervisors supervisors() {
@@ -455,6 +505,10 @@ public final class Lifecycle {
         supervisors.announceReady(false);
         events.warn("gen {} pid {} died {} ms after taking over (status {}); gen {} resumes", generation + 1,
                 parked.childPid(), parked.millisSinceGo(), status, generation);
+        Generation.UpgradeRecord upgrade = lastUpgrade;
+        lastUpgrade = new Generation.UpgradeRecord(Instant.now(), generation, generation + 1, "rolled back",
+                upgrade == null ? 0 : upgrade.handOffMillis(), "gen " + (generation + 1) + " pid " + parked.childPid()
+                        + " died " + parked.millisSinceGo() + " ms after taking over (status " + status + ")");
         if (stop != null) {
             stopRequested(stop, 0);
         }

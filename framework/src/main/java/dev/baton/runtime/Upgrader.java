@@ -1,7 +1,9 @@
 package dev.baton.runtime;
 
+import dev.baton.ops.Generation;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +27,7 @@ final class Upgrader {
     private final Events events;
     private final int childGeneration;
     private final long start = System.nanoTime();
+    private final long requestedAt = System.currentTimeMillis();
     private ReadyChannel ready;
     private Process child;
     private ChildStderr stderr;
@@ -87,7 +90,8 @@ final class Upgrader {
         ready = ReadyChannel.open();
         Parent.mergeStderrIfStillPiped(events); // an upgrade within a second of this generation's own hand-off
         boolean piped = ChildStderr.capturable();
-        Handoff handoff = new Handoff(childGeneration, ProcessHandle.current().pid(), ready.socketPath(), ready.token(), piped);
+        Handoff handoff = new Handoff(childGeneration, ProcessHandle.current().pid(), ready.socketPath(), ready.token(), piped,
+                requestedAt);
         lifecycle.supervisors().reloading();
         child = lifecycle.listener().startWithListenerAtFdZero(deploy.childProcess(handoff.asEnvironment(), piped, events));
         stderr = piped ? ChildStderr.relay(child) : null;
@@ -161,6 +165,8 @@ final class Upgrader {
             return;
         }
         events.error("upgrade failed: {}; gen {} keeps serving", failure, lifecycle.generation());
+        lifecycle.upgraded(new Generation.UpgradeRecord(Instant.now(), lifecycle.generation(), childGeneration, "failed",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), failure));
         lifecycle.supervisors().stillReady();
     }
 

@@ -15,6 +15,16 @@ public final class TestApp {
             Thread.sleep(Long.parseLong(ctx.queryParam("ms")));
             ctx.text("slow done by pid " + pid);
         });
+        String hold = System.getProperty("testApp.holdReadiness");
+        if (hold != null) {
+            // a readiness check that waits while the file exists: a probe the test keeps in flight
+            app.readiness("hold", () -> {
+                while (java.nio.file.Files.exists(java.nio.file.Path.of(hold))) {
+                    Thread.sleep(10);
+                }
+                return true;
+            });
+        }
         app.start();
     }
 

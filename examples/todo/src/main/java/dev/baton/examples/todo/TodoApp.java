@@ -1,5 +1,8 @@
 package dev.baton.examples.todo;
 
+import dev.baton.Baton;
+import java.sql.Connection;
+
 /**
  * Starts the todo API: {@code java -jar todo.jar}. On {@code SIGUSR2} the next generation runs this same
  * {@code main}, brings the schema up to date, and only then takes the socket over.
@@ -14,8 +17,17 @@ public final class TodoApp {
         // Before start(): a new generation that cannot reach its database must fail here, so that the one
         // serving now keeps serving, rather than take over and fail every request.
         todo.database().start();
+        Baton app = todo.app();
+        // tag::readiness[]
+        // GET /baton/health/ready answers 503 while the database does not: a load balancer stops sending here
+        app.readiness("database", () -> {
+            try (Connection connection = todo.database().connect()) {
+                return connection.isValid(1);
+            }
+        });
+        // end::readiness[]
         // The hot read paths, compiled before real traffic arrives; a 5xx here keeps the old generation serving.
-        todo.app().warmUp("/todos", "/todos/1").start();
+        app.warmUp("/todos", "/todos/1").start();
     }
     // end::main[]
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,6 +51,10 @@ class TodoJarIT {
             URI uri = URI.create("http://127.0.0.1:" + listening.group(1) + "/todos");
             String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString()).body();
             assertEquals("[]", body);
+            URI ready = URI.create("http://127.0.0.1:" + listening.group(1) + "/baton/health/ready");
+            HttpResponse<String> probe = HttpClient.newHttpClient().send(HttpRequest.newBuilder(ready).build(), BodyHandlers.ofString());
+            assertEquals(200, probe.statusCode(), probe.body());
+            assertTrue(probe.body().contains("\"database\":\"ok\""), probe.body());
             assertTrue(Files.exists(db), "the database is where TODO_JDBC_URL says");
             assertTrue(Files.notExists(dir.resolve("todo.db")), "not the default");
             assertTrue(Files.readString(log).contains("jdbc:sqlite:" + db + ": schema version 1 (migrated from 0)"),
