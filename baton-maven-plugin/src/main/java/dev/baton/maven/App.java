@@ -70,6 +70,7 @@ final class App {
     /** Starts generation 1 and waits until it serves (its pid in the pid file) or fails. */
     Outcome start() throws IOException, InterruptedException {
         Files.deleteIfExists(pidFile);
+        output.poll(); // what a generation that died wrote last, before its log is emptied
         output.reset();
         output.clear();
         long start = System.nanoTime();

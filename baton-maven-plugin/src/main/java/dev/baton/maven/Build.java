@@ -16,5 +16,6 @@ interface Build {
         }
     }
 
-    Result run() throws InterruptedException;
+    /** Builds; {@code changed} is what changed since the last build (null for the first build: everything). */
+    Result run(java.util.Set<Path> changed) throws InterruptedException;
 }

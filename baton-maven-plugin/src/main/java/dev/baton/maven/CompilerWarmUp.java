@@ -41,6 +41,33 @@ final class CompilerWarmUp {
         return thread;
     }
 
+    /** Compiles with {@code fast} into a scratch directory: javac and the annotation processors, both warm. */
+    static Thread start(FastCompile fast, int rounds, BooleanSupplier stop) {
+        Thread thread = new Thread(() -> {
+            Path scratch = null;
+            try {
+                scratch = Files.createTempDirectory("baton-dev-javac-");
+                for (int round = 0; round < rounds && !stop.getAsBoolean(); round++) {
+                    fast.warmUp(scratch);
+                }
+            } catch (IOException | RuntimeException e) {
+                // only a warm-up: the real builds report what is wrong
+            } finally {
+                if (scratch != null) {
+                    try {
+                        delete(scratch);
+                    } catch (IOException e) {
+                        // a temporary directory left behind
+                    }
+                }
+            }
+        }, "baton-dev-javac-warm-up");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        thread.start();
+        return thread;
+    }
+
     static int run(Collection<Path> sourceRoots, List<String> classpath, int rounds, BooleanSupplier stop) throws IOException {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {

@@ -20,6 +20,8 @@ final class DevLoop {
         void info(String line);
 
         void error(String line);
+
+        void warn(String line);
     }
 
     private final Build build;
@@ -44,7 +46,7 @@ final class DevLoop {
     /** Runs until the thread is interrupted or {@link #stop} is called. */
     void run() throws IOException, InterruptedException {
         long start = System.nanoTime();
-        Build.Result first = build.run();
+        Build.Result first = build.run(null);
         if (first.ok()) {
             deploy(first.jar());
             startApp(start, first, "started");
@@ -88,7 +90,7 @@ final class DevLoop {
 
     private void reload(SourceWatcher.Burst burst) throws IOException, InterruptedException {
         reloads++;
-        Build.Result result = build.run();
+        Build.Result result = build.run(burst.files());
         String changed = changed(burst.files());
         if (!result.ok()) {
             reportBuildFailure(result, app.running() ? "pid " + app.servingPid() + " keeps serving the last good build"

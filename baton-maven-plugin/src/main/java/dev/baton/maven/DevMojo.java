@@ -23,6 +23,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
+import org.eclipse.aether.RepositorySystem;
 
 /**
  * The dev loop: builds the app, starts it, and on every save rebuilds it and upgrades the running app through
@@ -93,6 +94,16 @@ public class DevMojo extends AbstractMojo {
     @Component
     private BuildPluginManager plugins;
 
+    @Component
+    private RepositorySystem repositories;
+
+    /**
+     * After the first build, compile with javac in this JVM, its annotation processors loaded once, with the options
+     * the compiler plugin would use (see the site's dev mode page); false: the compiler plugin at every build.
+     */
+    @Parameter(property = "baton-dev.fastCompile", defaultValue = "true")
+    private boolean fastCompile;
+
     @Override
     public void execute() throws MojoExecutionException {
         if (session.getProjects().size() > 1) {
@@ -121,6 +132,11 @@ public class DevMojo extends AbstractMojo {
             public void error(String line) {
                 getLog().error(line);
             }
+
+            @Override
+            public void warn(String line) {
+                getLog().warn(line);
+            }
         };
         try {
             Files.createDirectories(devDir);
@@ -133,16 +149,22 @@ public class DevMojo extends AbstractMojo {
             }
             DevJar devJar = new DevJar(devDir, mainClass, dependencies);
             boolean quiet = !verbose && !getLog().isDebugEnabled();
-            MavenBuild build = new MavenBuild(session, project, lifecycle, plugins, mode, devJar, deployPath, quiet);
+            MavenBuild build = new MavenBuild(session, project, lifecycle, plugins, repositories, mode, devJar, deployPath,
+                    quiet, fastCompile, console);
+            if (verbose) {
+                build.timings(line -> getLog().info("  " + line));
+            }
             AppOutput output = new AppOutput(System.out, devDir.resolve("app.log"));
+            output.reset(); // the last session's log is not this one's
             output.follow(20);
             App app = new App(command(deployPath, pidFile), project.getBasedir().toPath(), pidFile, output, 40_000);
             try (SourceWatcher watcher = new SourceWatcher(watched(), project.getFile() == null ? null : project.getFile().toPath())) {
                 DevLoop loop = new DevLoop(build, app, watcher, deployPath, quietMillis, console);
-                loop.afterFirstStart(() -> warmUpCompiler(loop));
+                loop.afterFirstStart(() -> warmUpCompiler(loop, build.fastCompile()));
                 Thread hook = new Thread(() -> stopAll(loop, app, output, console), "baton-dev-stop");
                 Runtime.getRuntime().addShutdownHook(hook);
-                getLog().info("baton:dev: builds with " + String.join(", ", build.steps()) + "; the app runs from "
+                getLog().info("baton:dev: builds with " + String.join(", ", build.steps()) + "; " + build.compiler()
+                        + " after the first build; the app runs from "
                         + project.getBasedir().toPath().relativize(deployPath) + " with " + String.join(" ", profile()));
                 try {
                     loop.run();
@@ -182,10 +204,14 @@ public class DevMojo extends AbstractMojo {
     }
 
     /** javac, in the background: the first reloads as fast as the later ones (see {@link CompilerWarmUp}). */
-    private void warmUpCompiler(DevLoop loop) {
+    private void warmUpCompiler(DevLoop loop, FastCompile fast) {
         try {
             List<Path> roots = project.getCompileSourceRoots().stream().map(Path::of).toList();
             int begun = loop.reloads();
+            if (fast != null) {
+                CompilerWarmUp.start(fast, 8, () -> loop.stopping() || loop.reloads() != begun);
+                return;
+            }
             CompilerWarmUp.start(roots, project.getCompileClasspathElements(), 6,
                     () -> loop.stopping() || loop.reloads() != begun);
         } catch (Exception e) {

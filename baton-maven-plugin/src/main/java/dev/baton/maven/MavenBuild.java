@@ -1,5 +1,6 @@
 package dev.baton.maven;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.apache.maven.lifecycle.MavenExecutionPlan;
 import org.apache.maven.plugin.BuildPluginManager;
 import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.project.MavenProject;
+import org.eclipse.aether.RepositorySystem;
 
 /**
  * Builds the project through its own lifecycle, in this JVM: the plugins and their configuration are the
@@ -36,9 +38,19 @@ final class MavenBuild implements Build {
     private final boolean quiet;
     private final List<MojoExecution> compileSteps = new ArrayList<>();
     private final List<MojoExecution> packageSteps = new ArrayList<>();
+    private final DevLoop.Console console;
+    /** The compiler plugin's compile step, and the fast compile that stands in for it after the first build. */
+    private MojoExecution javacStep;
+    private FastCompile fast;
+    private String fastCompileOff;
+    private int builds;
+    /** Where each step's time goes, with -Dbaton-dev.verbose; else null. */
+    private java.util.function.Consumer<String> timings;
 
     MavenBuild(MavenSession session, MavenProject project, LifecycleExecutor lifecycle, BuildPluginManager plugins,
-            Packaging packaging, DevJar devJar, Path deployPath, boolean quiet) throws Exception {
+            RepositorySystem repositories, Packaging packaging, DevJar devJar, Path deployPath, boolean quiet,
+            boolean fastCompile, DevLoop.Console console) throws Exception {
+        this.console = console;
         this.session = session;
         this.project = project;
         this.plugins = plugins;
@@ -58,6 +70,18 @@ final class MavenBuild implements Build {
         if (quiet) {
             quietSteps();
         }
+        StringBuilder why = new StringBuilder();
+        for (MojoExecution step : compileSteps) {
+            if ("maven-compiler-plugin".equals(step.getArtifactId()) && "compile".equals(step.getGoal()) && fastCompile) {
+                javacStep = step;
+                fast = FastCompile.of(session, project, step, repositories, why);
+            }
+        }
+        fastCompileOff = !fastCompile ? "-Dbaton-dev.fastCompile=false" : javacStep == null ? "no compiler:compile step" : why.toString();
+    }
+
+    void timings(java.util.function.Consumer<String> timings) {
+        this.timings = timings;
     }
 
     /** The steps that run, as goal@execution ids, for the start-up line. */
@@ -79,8 +103,20 @@ final class MavenBuild implements Build {
         return step.getArtifactId().replace("maven-", "").replace("-plugin", "") + ":" + step.getGoal();
     }
 
+    /** How the sources are compiled, for the start-up line. */
+    String compiler() {
+        return fast != null ? "compiles with " + fast.describe() + " (the compiler plugin's options)"
+                : "compiles with the compiler plugin (" + fastCompileOff + ")";
+    }
+
+    FastCompile fastCompile() {
+        return fast;
+    }
+
     @Override
-    public Result run() throws InterruptedException {
+    public Result run(Set<Path> changed) throws InterruptedException {
+        this.changed = changed;
+        builds++;
         session.setCurrentProject(project);
         // A jar from the previous build is no reason for the jar plugin to refuse this one
         project.getArtifact().setFile(null);
@@ -112,14 +148,27 @@ final class MavenBuild implements Build {
         return new Result(jar, compiled - start, System.nanoTime() - compiled, null);
     }
 
+    private Set<Path> changed;
+
     /** Null when every step passed; else why not ("" when the plugin reported it in full already). */
     private String execute(List<MojoExecution> steps) throws InterruptedException {
         for (MojoExecution step : steps) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
+            if (step == javacStep && fast != null && builds > 1) {
+                String failure = compileFast();
+                if (failure != null) {
+                    return failure;
+                }
+                continue;
+            }
             try {
+                long start = System.nanoTime();
                 plugins.executeMojo(session, step);
+                if (timings != null) {
+                    timings.accept(name(step) + " " + (System.nanoTime() - start) / 1_000_000 + " ms");
+                }
             } catch (Exception e) {
                 if (e.getClass().getName().endsWith("CompilationFailureException")) {
                     return ""; // the compiler printed every error already
@@ -132,6 +181,30 @@ final class MavenBuild implements Build {
             }
         }
         return null;
+    }
+
+    /** The compile step, by {@link FastCompile}: only when a source changed, as the plugin would find. */
+    private String compileFast() {
+        if (changed != null && changed.stream().noneMatch(path -> path.toString().endsWith(".java"))) {
+            return null;
+        }
+        long start = System.nanoTime();
+        try {
+            Javac.Result result = fast.compile(changed == null ? List.of() : changed);
+            result.warnings().forEach(warning -> console.warn(warning));
+            if (!result.ok()) {
+                console.error("COMPILATION ERROR : ");
+                result.errors().forEach(console::error);
+                console.error(result.errors().size() + (result.errors().size() == 1 ? " error" : " errors"));
+                return "";
+            }
+            if (timings != null) {
+                timings.accept("javac " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return "compile failed: " + e;
+        }
     }
 
     /**
