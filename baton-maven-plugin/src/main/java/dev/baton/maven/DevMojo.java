@@ -161,7 +161,11 @@ public class DevMojo extends AbstractMojo {
             try (SourceWatcher watcher = new SourceWatcher(watched(), project.getFile() == null ? null : project.getFile().toPath())) {
                 DevLoop loop = new DevLoop(build, app, watcher, deployPath, quietMillis, console);
                 loop.afterFirstStart(() -> warmUpCompiler(loop, build.fastCompile()));
-                Thread hook = new Thread(() -> stopAll(loop, app, output, console), "baton-dev-stop");
+                java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+                Thread hook = new Thread(() -> {
+                    stopAll(loop, app, output, console);
+                    stopped.countDown();
+                }, "baton-dev-stop");
                 Runtime.getRuntime().addShutdownHook(hook);
                 getLog().info("baton:dev: builds with " + String.join(", ", build.steps()) + "; " + build.compiler()
                         + " after the first build; the app runs from "
@@ -172,6 +176,9 @@ public class DevMojo extends AbstractMojo {
                     if (!stopping) {
                         Runtime.getRuntime().removeShutdownHook(hook);
                         stopAll(loop, app, output, console);
+                    } else {
+                        // Ctrl-C: Maven says BUILD SUCCESS once the app has stopped, not while it drains
+                        stopped.await(STOP_GRACE_MILLIS + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS);
                     }
                 }
             }
@@ -183,13 +190,15 @@ public class DevMojo extends AbstractMojo {
     }
 
     private volatile boolean stopping;
+    /** How long the app has to stop after SIGTERM: the dev profile's drain (2 s), and a JVM's exit. */
+    private static final long STOP_GRACE_MILLIS = 2_000 + 5_000;
 
     /** Ctrl-C (or the end of the loop): the app drains and exits; whatever is left after the grace is killed. */
     private void stopAll(DevLoop loop, App app, AppOutput output, DevLoop.Console console) {
         stopping = true;
         loop.stop();
         try {
-            long grace = 2_000 + 5_000; // the dev profile's drain, and a JVM's exit
+            long grace = STOP_GRACE_MILLIS;
             Set<Long> killed = app.stop(grace);
             output.poll(); // the app's last lines, before this JVM ends
             if (!killed.isEmpty()) {

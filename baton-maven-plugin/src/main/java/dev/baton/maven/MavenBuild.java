@@ -16,7 +16,7 @@ import org.eclipse.aether.RepositorySystem;
 /**
  * Builds the project through its own lifecycle, in this JVM: the plugins and their configuration are the
  * project's (Dagger's annotation processor, resources, the compiler's incremental check), and a second build
- * costs what the changes cost, not a Maven start and a cold compiler. Test phases are left out.
+ * costs what the changes cost, not a Maven start and a cold compiler. Test phases and the enforcer are left out.
  *
  * <p>Two ways to package: {@link Packaging#DEV}, the default, runs the lifecycle to {@code process-classes} and
  * writes a {@link DevJar}; {@link Packaging#PROJECT} runs it to {@code package} and takes the project's own jar
@@ -62,7 +62,9 @@ final class MavenBuild implements Build {
                 packaging == Packaging.DEV ? "process-classes" : "package");
         for (MojoExecution step : plan.getMojoExecutions()) {
             String phase = step.getLifecyclePhase();
-            if (phase == null || phase.contains("test")) {
+            if (phase == null || phase.contains("test") || "maven-enforcer-plugin".equals(step.getArtifactId())) {
+                // Tests are the real build's; so are the enforcer's rules, some of which refuse the SNAPSHOT
+                // version of a plugin run from the command line, as baton:dev may be
                 continue;
             }
             (COMPILE_PHASES.contains(phase) ? compileSteps : packageSteps).add(step);
