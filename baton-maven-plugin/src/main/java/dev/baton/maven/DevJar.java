@@ -3,7 +3,6 @@ package dev.baton.maven;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
@@ -73,24 +72,30 @@ final class DevJar {
         List<Path> files = new ArrayList<>();
         if (Files.isDirectory(classes)) {
             try (Stream<Path> tree = Files.walk(classes)) {
-                tree.filter(path -> !path.equals(classes)).sorted().forEach(files::add);
+                // regular files, and the directories above them (not the empty ones a deleted package leaves)
+                tree.filter(path -> !path.equals(classes) && Files.isRegularFile(path)).sorted().forEach(files::add);
             }
         }
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(out, manifest)) {
             zip.setLevel(Deflater.BEST_SPEED);
+            java.util.Set<String> directories = new java.util.HashSet<>(java.util.Set.of("META-INF/"));
             for (Path path : files) {
                 String name = classes.relativize(path).toString().replace('\\', '/');
-                if (name.equalsIgnoreCase("META-INF/MANIFEST.MF") || name.equalsIgnoreCase("META-INF")) {
+                if (name.equalsIgnoreCase("META-INF/MANIFEST.MF")) {
                     continue;
                 }
-                boolean directory = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
-                JarEntry entry = new JarEntry(directory ? name + "/" : name);
+                for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
+                    String directory = name.substring(0, slash + 1);
+                    if (directories.add(directory)) {
+                        zip.putNextEntry(new JarEntry(directory));
+                        zip.closeEntry();
+                    }
+                }
+                JarEntry entry = new JarEntry(name);
                 FileTime time = Files.getLastModifiedTime(path);
                 entry.setLastModifiedTime(time);
                 zip.putNextEntry(entry);
-                if (!directory) {
-                    Files.copy(path, zip);
-                }
+                Files.copy(path, zip);
                 zip.closeEntry();
             }
         }

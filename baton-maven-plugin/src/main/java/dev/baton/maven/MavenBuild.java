@@ -1,6 +1,7 @@
 package dev.baton.maven;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Set;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.lifecycle.LifecycleExecutor;
 import org.apache.maven.lifecycle.MavenExecutionPlan;
+import org.apache.maven.model.Resource;
 import org.apache.maven.plugin.BuildPluginManager;
 import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.project.MavenProject;
@@ -124,6 +126,9 @@ final class MavenBuild implements Build {
         project.getArtifact().setFile(null);
         long start = System.nanoTime();
         String failure = execute(compileSteps);
+        if (failure == null && changed != null) {
+            deleteRemovedResources(changed);
+        }
         long compiled = System.nanoTime();
         if (failure != null) {
             return new Result(null, compiled - start, 0, failure.isEmpty() ? null : failure);
@@ -183,6 +188,34 @@ final class MavenBuild implements Build {
             }
         }
         return null;
+    }
+
+    /**
+     * A resource deleted from the sources goes from the output directory too (the resources plugin only ever adds):
+     * else the dev jar would go on carrying it.
+     */
+    private void deleteRemovedResources(Set<Path> changed) {
+        Path output = Path.of(project.getBuild().getOutputDirectory());
+        for (Path path : changed) {
+            if (Files.exists(path)) {
+                continue;
+            }
+            for (Resource resource : project.getResources()) {
+                Path root = Path.of(resource.getDirectory()).toAbsolutePath();
+                if (!path.startsWith(root)) {
+                    continue;
+                }
+                Path target = resource.getTargetPath() == null ? output : output.resolve(resource.getTargetPath());
+                Path copy = target.resolve(root.relativize(path).toString());
+                try {
+                    if (copy.startsWith(output) && Files.isRegularFile(copy)) {
+                        Files.delete(copy);
+                    }
+                } catch (IOException e) {
+                    console.warn("cannot delete " + copy + ", whose source was deleted: " + e);
+                }
+            }
+        }
     }
 
     /** The compile step, by {@link FastCompile}: only when a source changed, as the plugin would find. */
