@@ -45,6 +45,11 @@ final class Drain {
         serveWhatIsOpen(abandon);
     }
 
+    /** After {@link #keepingListener}, when the successor died: takes connections again, and keeps open ones alive. */
+    void resume() {
+        server.unpark();
+    }
+
     /** After {@link #keepingListener}: closes this process's copies of the listener and stops. */
     void close() {
         listener.closeKeepingOutput(server::closeListener, events);

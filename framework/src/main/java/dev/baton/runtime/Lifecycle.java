@@ -54,6 +54,7 @@ public final class Lifecycle {
     private final Events events;
     private HttpServer server;
     private Drain drain;
+    /** Run when this generation serves again after its successor died on probation. */
     private List<Runnable> resumeCallbacks;
     private State state = State.STARTING;
     /** A stop signal that the state put off (STARTING) or that only asks for the drain already under way. */
@@ -292,12 +293,14 @@ public final class Lifecycle {
         return supervisors;
     }
 
+    List<Runnable> resumeCallbacks() {
+        return resumeCallbacks;
+    }
+
     /** SIGUSR2: start the successor, unless this generation does not own the service or already upgrades. */
     void upgradeRequested() {
         synchronized (this) {
             if (probation != null && (state == State.HANDED_OVER || state == State.PARKED)) {
-                events.info("SIGUSR2 on probation: passed on to gen {} pid {}, which owns the service", generation + 1,
-                        probation.childPid());
                 probation.passOnUpgrade();
                 return;
             }
@@ -360,7 +363,7 @@ public final class Lifecycle {
         state = State.HANDED_OVER;
         if (parks) {
             try {
-                probation = Probation.begin(child, ready.takeChildLink(), config.probation());
+                probation = Probation.begin(this, child, ready.takeChildLink());
             } catch (IOException | RuntimeException e) {
                 // After GO nothing may fail the hand-off: the child, finding the link closed, takes over in full.
                 events.warn("cannot keep the link to gen {} pid {} for probation ({}): leaving once drained",
@@ -404,8 +407,6 @@ public final class Lifecycle {
                 case HANDED_OVER, PARKED -> {
                     stopAsked = signal;
                     if (probation != null) {
-                        events.info("{}: probation ends; gen {} pid {} keeps the service", signal, generation + 1,
-                                probation.childPid());
                         probation.stopSignal(signal);
                     } else {
                         events.info("{}: already draining, which goes on; another signal ends it now", signal);
@@ -445,73 +446,37 @@ public final class Lifecycle {
 
     /**
      * The child took over: drain what is left here. On probation, park until the child passed it, and resume
-     * should it die; true when this generation serves again.
+     * should it die ({@link Probation#park}); true when this generation serves again.
      */
     boolean handOver(long childPid) {
-        String why = "gen " + (generation + 1) + " pid " + childPid + " took over";
-        Probation parked;
+        Probation parks;
         synchronized (this) {
-            parked = probation;
+            parks = probation;
         }
-        if (parked == null) {
-            drain(why, false);
-            return false;
+        if (parks != null) {
+            return parks.park(drain);
         }
-        supervisors.stillReady(); // the reload is over; this generation stays systemd's main process for now
-        drain.keepingListener(why, parked.millisLeft(), parked::childDied);
-        synchronized (this) {
-            if (state == State.HANDED_OVER) {
-                state = State.PARKED;
-            }
-        }
-        if (!parked.childDied() && parked.millisLeft() > 0) {
-            events.info("parked until gen {} pid {} has served {} ms more (probation)", generation + 1, childPid,
-                    parked.millisLeft());
-        }
-        Probation.End end = parked.await();
-        if (end.outcome() == Probation.Outcome.CHILD_DIED) {
-            resume(parked, end.detail());
-            return true;
-        }
-        switch (end.outcome()) {
-            case PASSED -> events.info("probation passed: gen {} pid {} served {} ms; leaving", generation + 1, childPid,
-                    parked.millisSinceGo());
-            case CHILD_UPGRADES -> events.info("gen {} pid {} upgrades in its turn: probation ends; leaving",
-                    generation + 1, childPid);
-            case CHILD_STOPS -> events.info("gen {} pid {} stops ({}): leaving with it", generation + 1, childPid,
-                    end.detail());
-            default -> { } // a stop signal or SIGUSR2 to this generation: logged as it came
-        }
-        if (!parked.passSupervision()) {
-            events.warn("gen {} pid {} did not confirm it took over as the service's main process; leaving anyway",
-                    generation + 1, childPid);
-        }
-        drain.close();
+        drain("gen " + (generation + 1) + " pid " + childPid + " took over", false);
         return false;
     }
 
-    /** The successor died on probation: this generation serves again, as if the upgrade had never happened. */
-    private void resume(Probation parked, String status) {
-        server.unpark();
-        String stop;
-        synchronized (this) {
-            state = State.SERVING;
-            probation = null;
-            stop = stopAsked;
-            stopAsked = null;
+    /** On probation: drained, its copy of the listener kept. */
+    synchronized void parked() {
+        if (state == State.HANDED_OVER) {
+            state = State.PARKED;
         }
-        parked.close();
-        resumeCallbacks.forEach(Runnable::run);
-        supervisors.announceReady(false);
-        events.warn("gen {} pid {} died {} ms after taking over (status {}); gen {} resumes", generation + 1,
-                parked.childPid(), parked.millisSinceGo(), status, generation);
-        Generation.UpgradeRecord upgrade = lastUpgrade;
-        lastUpgrade = new Generation.UpgradeRecord(Instant.now(), generation, generation + 1, "rolled back",
-                upgrade == null ? 0 : upgrade.handOffMillis(), "gen " + (generation + 1) + " pid " + parked.childPid()
-                        + " died " + parked.millisSinceGo() + " ms after taking over (status " + status + ")");
-        if (stop != null) {
-            stopRequested(stop, 0);
-        }
+    }
+
+    /**
+     * The successor died on probation: this generation owns the service again. Returns the stop signal that came
+     * meanwhile, to be acted on once the resume is complete; else null.
+     */
+    synchronized String resumed() {
+        state = State.SERVING;
+        probation = null;
+        String stop = stopAsked;
+        stopAsked = null;
+        return stop;
     }
 
     /** {@code app.stop()}: drain, then return. */

@@ -1,15 +1,18 @@
 package dev.baton.runtime;
 
+import dev.baton.ops.Generation;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The old generation's side of probation. After GO it drains as usual but keeps its copy of the listening socket,
- * then parks until the new generation has served through the window. Should the new generation die meanwhile,
- * the old one takes the service back at once: the socket never closed, so connections queued in the kernel since
- * are served by it, not refused.
+ * then parks until the new generation has served through the window ({@link #park}). Should the new generation
+ * die meanwhile, the old one takes the service back at once: the socket never closed, so connections queued in the
+ * kernel since are served by it, not refused. Signals to the old generation meanwhile end probation
+ * ({@link #stopSignal}, {@link #passOnUpgrade}).
  *
  * <p>systemd knows the parked generation as the service's main process until probation ends: a main process that
  * dies is a failed service to systemd, and the new generation is the one that may die. Every end of probation
@@ -39,6 +42,8 @@ final class Probation {
     /** How long the new generation has to take over as systemd's main process before the old one leaves anyway. */
     private static final long TAKE_OVER_MILLIS = 2_000;
 
+    private final Lifecycle lifecycle;
+    private final Events events;
     private final Process child;
     private final ProbationLink link;
     private final long goNanos = System.nanoTime();
@@ -46,18 +51,79 @@ final class Probation {
     private final AtomicReference<End> end = new AtomicReference<>();
     private final CountDownLatch ended = new CountDownLatch(1);
 
-    private Probation(Process child, ProbationLink link, Duration window) {
+    private Probation(Lifecycle lifecycle, Process child, ProbationLink link, Duration window) {
+        this.lifecycle = lifecycle;
+        this.events = lifecycle.events();
         this.child = child;
         this.link = link;
         this.deadlineNanos = goNanos + window.toNanos();
     }
 
-    /** Starts watching {@code child} from GO on, so that a death during the drain is seen too. */
-    static Probation begin(Process child, ProbationLink link, Duration window) {
-        Probation probation = new Probation(child, link, window);
+    /**
+     * Starts watching {@code child}, the generation that {@code lifecycle} just handed over to, from GO on, so that
+     * a death during the drain is seen too.
+     */
+    static Probation begin(Lifecycle lifecycle, Process child, ProbationLink link) {
+        Probation probation = new Probation(lifecycle, child, link, lifecycle.config().probation());
         child.onExit().thenRun(() -> probation.end(Outcome.CHILD_DIED, Integer.toString(child.exitValue())));
         link.listen("baton-probation", probation::heard);
         return probation;
+    }
+
+    /**
+     * After the hand-over: drains what is open here, keeping the listener, and parks until probation ends. Then
+     * leaves, or takes the service back should the new generation have died. True when this generation serves
+     * again.
+     */
+    boolean park(Drain drain) {
+        int next = lifecycle.generation() + 1;
+        long childPid = child.pid();
+        lifecycle.supervisors().stillReady(); // the reload is over; this generation stays systemd's main process for now
+        drain.keepingListener("gen " + next + " pid " + childPid + " took over", millisLeft(), this::childDied);
+        lifecycle.parked();
+        if (!childDied() && millisLeft() > 0) {
+            events.info("parked until gen {} pid {} has served {} ms more (probation)", next, childPid, millisLeft());
+        }
+        End first = await();
+        Outcome outcome = first.outcome();
+        if (outcome == Outcome.CHILD_DIED) {
+            resume(drain, first.detail());
+            return true;
+        }
+        if (outcome == Outcome.PASSED) {
+            events.info("probation passed: gen {} pid {} served {} ms; leaving", next, childPid, millisSinceGo());
+        } else if (outcome == Outcome.CHILD_UPGRADES) {
+            events.info("gen {} pid {} upgrades in its turn: probation ends; leaving", next, childPid);
+        } else if (outcome == Outcome.CHILD_STOPS) {
+            events.info("gen {} pid {} stops ({}): leaving with it", next, childPid, first.detail());
+        } // else a stop signal or SIGUSR2 to this generation: logged as it came
+        if (!passSupervision()) {
+            events.warn("gen {} pid {} did not confirm it took over as the service's main process; leaving anyway",
+                    next, childPid);
+        }
+        drain.close();
+        return false;
+    }
+
+    /** The new generation died on probation: this one serves again, as if the upgrade had never happened. */
+    private void resume(Drain drain, String status) {
+        drain.resume();
+        String stop = lifecycle.resumed();
+        link.close(); // nobody at its other end
+        for (Runnable callback : lifecycle.resumeCallbacks()) {
+            callback.run();
+        }
+        lifecycle.supervisors().announceReady(false);
+        int generation = lifecycle.generation();
+        events.warn("gen {} pid {} died {} ms after taking over (status {}); gen {} resumes", generation + 1,
+                child.pid(), millisSinceGo(), status, generation);
+        Generation.UpgradeRecord upgrade = lifecycle.lastUpgrade();
+        lifecycle.upgraded(new Generation.UpgradeRecord(Instant.now(), generation, generation + 1, "rolled back",
+                upgrade == null ? 0 : upgrade.handOffMillis(), "gen " + (generation + 1) + " pid " + child.pid()
+                        + " died " + millisSinceGo() + " ms after taking over (status " + status + ")"));
+        if (stop != null) {
+            lifecycle.stopRequested(stop, 0);
+        }
     }
 
     private void heard(String line) {
@@ -70,13 +136,16 @@ final class Probation {
         // The end of the link says nothing by itself: a death is seen through the process, with its status.
     }
 
-    /** A stop signal to this generation while it drains or parks. */
+    /** A stop signal to this generation while it drains or parks: it leaves, the new one keeps the service. */
     void stopSignal(String signal) {
+        events.info("{}: probation ends; gen {} pid {} keeps the service", signal, lifecycle.generation() + 1, child.pid());
         end(Outcome.STOP_SIGNAL, signal);
     }
 
     /** SIGUSR2 to this generation while it drains or parks: the new generation owns the service and gets it. */
     void passOnUpgrade() {
+        events.info("SIGUSR2 on probation: passed on to gen {} pid {}, which owns the service", lifecycle.generation() + 1,
+                child.pid());
         link.send(ProbationLink.UPGRADE);
         end(Outcome.UPGRADE_PASSED_ON, null);
     }
@@ -88,25 +157,21 @@ final class Probation {
     }
 
     /** Whether the new generation died first of all the ways probation can end: the old one then resumes. */
-    boolean childDied() {
+    private boolean childDied() {
         End first = end.get();
         return first != null && first.outcome() == Outcome.CHILD_DIED;
     }
 
-    long childPid() {
-        return child.pid();
-    }
-
-    long millisSinceGo() {
+    private long millisSinceGo() {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - goNanos);
     }
 
-    long millisLeft() {
+    private long millisLeft() {
         return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     }
 
     /** Waits until probation ends: the first of the window passing, a death, a message or a signal. */
-    End await() {
+    private End await() {
         try {
             ended.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -120,7 +185,7 @@ final class Probation {
      * After every end but a death: tells the new generation it is the service's main process now (unless it knows
      * already) and waits, boundedly, until it has said so to systemd and closed the link.
      */
-    boolean passSupervision() {
+    private boolean passSupervision() {
         Outcome outcome = end.get().outcome();
         if (outcome == Outcome.PASSED || outcome == Outcome.STOP_SIGNAL) {
             link.send(ProbationLink.PASSED);
@@ -128,10 +193,5 @@ final class Probation {
         boolean closed = outcome == Outcome.CHILD_STOPS || link.awaitEnd(TAKE_OVER_MILLIS);
         link.close();
         return closed;
-    }
-
-    /** After a death: the link has nobody at its other end. */
-    void close() {
-        link.close();
     }
 }
