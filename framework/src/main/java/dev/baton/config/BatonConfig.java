@@ -2,8 +2,9 @@ package dev.baton.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,14 +12,13 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.function.Function;
-import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
  * Baton's settings, immutable. Each is read from the system property {@code baton.<key>}, else the environment
  * variable {@code BATON_<KEY>}, else its default. Unknown {@code baton.*} / {@code BATON_*} names are errors, so
  * a typo cannot silently leave a default in place.
+ *
+ * <p>Read first thing at start-up: plain loops here, no lambdas or streams (see {@link Setting}).
  */
 public final class BatonConfig {
     // Baton hands its listening sockets to the next process through these; they are not settings.
@@ -34,8 +34,10 @@ public final class BatonConfig {
 
     public static BatonConfig load() {
         Properties properties = System.getProperties();
-        Map<String, String> systemProperties = properties.stringPropertyNames().stream()
-                .collect(Collectors.toMap(Function.identity(), properties::getProperty));
+        Map<String, String> systemProperties = new HashMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            systemProperties.put(name, properties.getProperty(name));
+        }
         return from(systemProperties, System.getenv());
     }
 
@@ -43,9 +45,13 @@ public final class BatonConfig {
         // Sorted, so that with several mistakes the same one is reported every run.
         Map<String, String> properties = new TreeMap<>(systemProperties);
         Map<String, String> env = new TreeMap<>(environment);
-        env.keySet().removeIf(name -> name.startsWith(HANDOFF_PREFIX));
-        rejectUnknown(properties, Setting::isPropertyStyle, Setting::propertyName);
-        rejectUnknown(env, Setting::isEnvStyle, Setting::envName);
+        for (Iterator<String> names = env.keySet().iterator(); names.hasNext(); ) {
+            if (names.next().startsWith(HANDOFF_PREFIX)) {
+                names.remove();
+            }
+        }
+        rejectUnknown(properties, Setting.Naming.PROPERTY);
+        rejectUnknown(env, Setting.Naming.ENVIRONMENT);
 
         Map<Setting, Object> values = new EnumMap<>(Setting.class);
         for (Setting setting : Setting.values()) {
@@ -70,8 +76,11 @@ public final class BatonConfig {
     /** A copy with one setting changed; {@code key} is {@code port} or {@code baton.port}. */
     public BatonConfig with(String key, String value) {
         Objects.requireNonNull(value, "value");
-        Function<Setting, String> naming = Setting.isPropertyStyle(key) ? Setting::propertyName : Setting::key;
-        Setting setting = Setting.find(key, naming).orElseThrow(() -> Setting.unknown(key, naming));
+        Setting.Naming naming = Setting.isPropertyStyle(key) ? Setting.Naming.PROPERTY : Setting.Naming.KEY;
+        Setting setting = Setting.find(key, naming);
+        if (setting == null) {
+            throw Setting.unknown(key, naming);
+        }
         Map<Setting, Object> copy = new EnumMap<>(values);
         copy.put(setting, setting.parse(key, value));
         return new BatonConfig(copy);
@@ -243,9 +252,14 @@ public final class BatonConfig {
 
     /** The effective values on one line, e.g. {@code host=0.0.0.0 port=8080 ... signals=true}. */
     public String describe() {
-        return Arrays.stream(Setting.values())
-                .map(setting -> setting.key() + "=" + setting.print(get(setting)))
-                .collect(Collectors.joining(" "));
+        StringBuilder line = new StringBuilder();
+        for (Setting setting : Setting.values()) {
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            line.append(setting.key()).append('=').append(setting.print(get(setting)));
+        }
+        return line.toString();
     }
 
     @Override
@@ -257,10 +271,9 @@ public final class BatonConfig {
         return values.containsKey(setting) ? values.get(setting) : setting.defaultValue(this);
     }
 
-    private static void rejectUnknown(Map<String, String> source, Predicate<String> ours,
-                                      Function<Setting, String> naming) {
+    private static void rejectUnknown(Map<String, String> source, Setting.Naming naming) {
         for (String name : source.keySet()) {
-            if (ours.test(name) && Setting.find(name, naming).isEmpty()) {
+            if (naming.isOurs(name) && Setting.find(name, naming) == null) {
                 throw Setting.unknown(name, naming);
             }
         }

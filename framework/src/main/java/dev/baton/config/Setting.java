@@ -2,101 +2,109 @@ package dev.baton.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.function.Function;
-import java.util.function.ToIntFunction;
-import java.util.stream.Collectors;
 
-/** The known settings: the key, how a value is read, what it must look like, and the default. */
+/**
+ * The known settings: the key, how a value is read, what it must look like, and the default.
+ *
+ * <p>Settings are read first thing at start-up, so nothing here uses lambdas, method references, streams or
+ * regular expressions: each lambda is a class spun at run time and each pattern a compilation, some 14 ms of a
+ * start-up in all. A setting's {@link Form} says how its values are read and printed.
+ */
 enum Setting {
-    HOST("host", "a non-empty host name or IP address", text -> text, c -> "0.0.0.0"),
-    PORT("port", "an integer from 0 to 65535", text -> Units.parseInt(text, 0, 65535), c -> 8080),
-    IO_THREADS("ioThreads", "an integer of at least 1", Setting::positiveInt,
-            c -> Math.max(2, Runtime.getRuntime().availableProcessors())),
-    WORKER_THREADS("workerThreads", "an integer of at least 1", Setting::positiveInt,
-            c -> (int) Math.min(Integer.MAX_VALUE, c.ioThreads() * 8L)),
+    HOST("host", Form.TEXT, "a non-empty host name or IP address", "0.0.0.0"),
+    PORT("port", Form.PORT, "an integer from 0 to 65535", 8080),
+    // Default: the cores, at least 2 (defaultValue).
+    IO_THREADS("ioThreads", Form.POSITIVE_INT, "an integer of at least 1", null),
+    // Default: ioThreads × 8 (defaultValue).
+    WORKER_THREADS("workerThreads", Form.POSITIVE_INT, "an integer of at least 1", null),
     // auto: virtual threads from Java 24 on (JEP 491), the worker pool below (see HandlerThreads). Checked here, so
     // that true on a JVM without virtual threads stops the app in its first line, like any other bad value.
-    VIRTUAL_THREADS("virtualThreads", "auto, true or false", BatonConfig.VirtualThreads::parse,
-            c -> BatonConfig.VirtualThreads.AUTO, value -> ((BatonConfig.VirtualThreads) value).text(),
-            Setting::virtualThreadsUsable),
-    MAX_BODY_SIZE("maxBodySize", "a size greater than 0 like 512, 64KB, 10MB or 1GB", Units::parseSize,
-            c -> 10L << 20, value -> Units.formatSize((Long) value)),
+    VIRTUAL_THREADS("virtualThreads", Form.VIRTUAL_THREADS, "auto, true or false", BatonConfig.VirtualThreads.AUTO),
+    MAX_BODY_SIZE("maxBodySize", Form.SIZE, "a size greater than 0 like 512, 64KB, 10MB or 1GB", 10L << 20),
     // Zero is meaningful here: cut open connections at once instead of draining them.
-    DRAIN_TIMEOUT("drainTimeout", "a duration like 500ms, 30s or 2m", Units::parseDuration,
-            c -> Duration.ofSeconds(30), value -> Units.formatDuration((Duration) value)),
-    READY_TIMEOUT("readyTimeout", "a duration greater than 0 like 500ms, 30s or 2m", Setting::positiveDuration,
-            c -> Duration.ofSeconds(60), value -> Units.formatDuration((Duration) value)),
+    DRAIN_TIMEOUT("drainTimeout", Form.DURATION, "a duration like 500ms, 30s or 2m", Duration.ofSeconds(30)),
+    READY_TIMEOUT("readyTimeout", Form.POSITIVE_DURATION, "a duration greater than 0 like 500ms, 30s or 2m",
+            Duration.ofSeconds(60)),
     // Zero turns probation off: the old generation exits once drained, as soon as the new one took over.
-    PROBATION("probation", "a duration like 500ms, 30s or 2m", Units::parseDuration,
-            c -> Duration.ofSeconds(30), value -> Units.formatDuration((Duration) value)),
-    WARM_UP("warmUp", "request paths separated by commas, each starting with / like /,/api/items?limit=10",
-            Setting::requestPaths, c -> List.of(), value -> ((List<?>) value).isEmpty() ? "(none)"
-                    : ((List<?>) value).stream().map(String::valueOf).collect(Collectors.joining(","))),
-    WARM_UP_TIME("warmUpTime", "a duration greater than 0 like 500ms, 30s or 2m", Setting::positiveDuration,
-            c -> Duration.ofSeconds(1), value -> Units.formatDuration((Duration) value)),
-    TRAIN("train", "true or false", Units::parseBoolean, c -> false),
+    PROBATION("probation", Form.DURATION, "a duration like 500ms, 30s or 2m", Duration.ofSeconds(30)),
+    WARM_UP("warmUp", Form.REQUEST_PATHS,
+            "request paths separated by commas, each starting with / like /,/api/items?limit=10", List.of()),
+    WARM_UP_TIME("warmUpTime", Form.POSITIVE_DURATION, "a duration greater than 0 like 500ms, 30s or 2m",
+            Duration.ofSeconds(1)),
+    TRAIN("train", Form.BOOLEAN, "true or false", false),
     // The HTTP timeouts: each bounds how long one slow or stalled client can hold a connection, a buffer and a
     // drain (a stalled exchange would otherwise keep an old generation alive until drainTimeout).
-    REQUEST_HEAD_TIMEOUT("requestHeadTimeout", "a duration greater than 0 like 500ms, 30s or 2m",
-            Setting::positiveDuration, c -> Duration.ofSeconds(10), value -> Units.formatDuration((Duration) value)),
-    READ_TIMEOUT("readTimeout", "a duration greater than 0 like 500ms, 30s or 2m", Setting::positiveDuration,
-            c -> Duration.ofSeconds(30), value -> Units.formatDuration((Duration) value)),
-    WRITE_TIMEOUT("writeTimeout", "a duration greater than 0 like 500ms, 30s or 2m", Setting::positiveDuration,
-            c -> Duration.ofSeconds(30), value -> Units.formatDuration((Duration) value)),
+    REQUEST_HEAD_TIMEOUT("requestHeadTimeout", Form.POSITIVE_DURATION, "a duration greater than 0 like 500ms, 30s or 2m",
+            Duration.ofSeconds(10)),
+    READ_TIMEOUT("readTimeout", Form.POSITIVE_DURATION, "a duration greater than 0 like 500ms, 30s or 2m",
+            Duration.ofSeconds(30)),
+    WRITE_TIMEOUT("writeTimeout", Form.POSITIVE_DURATION, "a duration greater than 0 like 500ms, 30s or 2m",
+            Duration.ofSeconds(30)),
     // Longer than the 60 s idle timeout of common load balancers, so that they, not Baton, close idle connections:
     // a server closing one just as the balancer reuses it fails that request.
-    KEEP_ALIVE_TIMEOUT("keepAliveTimeout", "a duration greater than 0 like 500ms, 30s or 2m",
-            Setting::positiveDuration, c -> Duration.ofSeconds(75), value -> Units.formatDuration((Duration) value)),
+    KEEP_ALIVE_TIMEOUT("keepAliveTimeout", Form.POSITIVE_DURATION, "a duration greater than 0 like 500ms, 30s or 2m",
+            Duration.ofSeconds(75)),
     // Path.of only, never toRealPath or normalize: the deploy path is often a symlink that is re-pointed on
     // each release, and the upgrade must start whatever it points to then.
-    JAR("jar", "a file path", Path::of, c -> null),
-    PID_FILE("pidFile", "a file path", Path::of, c -> null),
-    SIGNALS("signals", "true or false", Units::parseBoolean, c -> true),
+    JAR("jar", Form.PATH, "a file path", null),
+    PID_FILE("pidFile", Form.PATH, "a file path", null),
+    SIGNALS("signals", Form.BOOLEAN, "true or false", true),
     // The operator's endpoints (health, status) on the main listener; "off" leaves every path to the app.
-    OPS_PATH("opsPath", "a path like /baton (one or more segments, no trailing /), or off", Setting::opsPath,
-            c -> "/baton", value -> ((String) value).isEmpty() ? "off" : (String) value),
+    OPS_PATH("opsPath", Form.OPS_PATH, "a path like /baton (one or more segments, no trailing /), or off", "/baton"),
     // Under the 1 s a Kubernetes probe waits by default, with time to spare for the answer itself.
-    READINESS_TIMEOUT("readinessTimeout", "a duration greater than 0 like 500ms, 30s or 2m", Setting::positiveDuration,
-            c -> Duration.ofMillis(500), value -> Units.formatDuration((Duration) value)),
-    ACCESS_LOG("accessLog", "true or false", Units::parseBoolean, c -> false),
+    READINESS_TIMEOUT("readinessTimeout", Form.POSITIVE_DURATION, "a duration greater than 0 like 500ms, 30s or 2m",
+            Duration.ofMillis(500)),
+    ACCESS_LOG("accessLog", Form.BOOLEAN, "true or false", false),
     // Dev mode (baton:dev): pages reload after each upgrade. Never on unless asked for.
-    DEV("dev", "true or false", Units::parseBoolean, c -> false),
+    DEV("dev", Form.BOOLEAN, "true or false", false),
     // baton:dev's JVM: each generation stops when it ends, so that no app outlives a killed dev loop.
-    OWNER_PID("ownerPid", "a process id (an integer of at least 1)", Setting::positiveLong, c -> null);
+    OWNER_PID("ownerPid", Form.POSITIVE_LONG, "a process id (an integer of at least 1)", null);
 
-    private static final String PROPERTY_PREFIX = "baton.";
-    private static final String ENV_PREFIX = "BATON_";
+    /** How values are read and printed. */
+    enum Form {
+        TEXT, PORT, POSITIVE_INT, POSITIVE_LONG, VIRTUAL_THREADS, SIZE, DURATION, POSITIVE_DURATION, REQUEST_PATHS,
+        BOOLEAN, PATH, OPS_PATH
+    }
+
+    /** How a setting is named where it is written. */
+    enum Naming {
+        /** As {@link BatonConfig#with} takes it: {@code port}. */
+        KEY(""),
+        /** A system property: {@code baton.port}. */
+        PROPERTY("baton."),
+        /** An environment variable: {@code BATON_PORT}. */
+        ENVIRONMENT("BATON_");
+
+        private final String prefix;
+
+        Naming(String prefix) {
+            this.prefix = prefix;
+        }
+
+        /** Whether {@code name} is in Baton's namespace in this naming: {@code baton.*}, {@code BATON_*}. */
+        boolean isOurs(String name) {
+            return name.startsWith(prefix);
+        }
+    }
 
     private final String key;
+    private final String propertyName;
+    private final String envName;
+    private final Form form;
     private final String expected;
-    private final Function<String, Object> parser;
-    private final Function<BatonConfig, Object> defaultValue;
-    private final Function<Object, String> printer;
-    /** Why a well-formed value cannot be used on this JVM (null when it can), e.g. virtualThreads=true on Java 17. */
-    private final Function<Object, String> unusable;
+    /** The default, unless it depends on the machine or on other settings (see {@link #defaultValue}). */
+    private final Object defaultValue;
 
-    Setting(String key, String expected, Function<String, Object> parser, Function<BatonConfig, Object> defaultValue) {
-        this(key, expected, parser, defaultValue, String::valueOf);
-    }
-
-    Setting(String key, String expected, Function<String, Object> parser, Function<BatonConfig, Object> defaultValue,
-            Function<Object, String> printer) {
-        this(key, expected, parser, defaultValue, printer, value -> null);
-    }
-
-    Setting(String key, String expected, Function<String, Object> parser, Function<BatonConfig, Object> defaultValue,
-            Function<Object, String> printer, Function<Object, String> unusable) {
+    Setting(String key, Form form, String expected, Object defaultValue) {
         this.key = key;
+        this.propertyName = Naming.PROPERTY.prefix + key;
+        this.envName = Naming.ENVIRONMENT.prefix + upperSnakeCase(key);
+        this.form = form;
         this.expected = expected;
-        this.parser = parser;
         this.defaultValue = defaultValue;
-        this.printer = printer;
-        this.unusable = unusable;
     }
 
     String key() {
@@ -104,12 +112,33 @@ enum Setting {
     }
 
     String propertyName() {
-        return PROPERTY_PREFIX + key;
+        return propertyName;
     }
 
     String envName() {
+        return envName;
+    }
+
+    String name(Naming naming) {
+        return switch (naming) {
+            case KEY -> key;
+            case PROPERTY -> propertyName;
+            case ENVIRONMENT -> envName;
+        };
+    }
+
+    /** ioThreads → IO_THREADS. */
+    private static String upperSnakeCase(String key) {
+        StringBuilder name = new StringBuilder(key.length() + 4);
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                name.append('_');
+            }
+            name.append(c);
+        }
         // Locale.ROOT: in a Turkish locale "pidFile" would otherwise become BATON_PİD_FİLE.
-        return ENV_PREFIX + key.replaceAll("([A-Z])", "_$1").toUpperCase(Locale.ROOT);
+        return name.toString().toUpperCase(Locale.ROOT);
     }
 
     /** Parses a raw value; {@code writtenName} is how the user named the setting, for the error message. */
@@ -120,50 +149,97 @@ enum Setting {
             if (text.isEmpty()) {
                 throw new IllegalArgumentException("empty");
             }
-            value = parser.apply(text);
+            value = read(text);
         } catch (IllegalArgumentException e) {
             throw ConfigException.invalid(writtenName, text, expected);
         }
-        String why = unusable.apply(value);
+        String why = form == Form.VIRTUAL_THREADS ? virtualThreadsUsable(value) : null;
         if (why != null) {
             throw new ConfigException(writtenName, writtenName + ": '" + text + "' " + why);
         }
         return value;
     }
 
+    private Object read(String text) {
+        return switch (form) {
+            case TEXT -> text;
+            case PORT -> Units.parseInt(text, 0, 65535);
+            case POSITIVE_INT -> Units.parseInt(text, 1, Integer.MAX_VALUE);
+            case POSITIVE_LONG -> positiveLong(text);
+            case VIRTUAL_THREADS -> BatonConfig.VirtualThreads.parse(text);
+            case SIZE -> Units.parseSize(text);
+            case DURATION -> Units.parseDuration(text);
+            case POSITIVE_DURATION -> positiveDuration(text);
+            case REQUEST_PATHS -> requestPaths(text);
+            case BOOLEAN -> Units.parseBoolean(text);
+            case PATH -> Path.of(text);
+            case OPS_PATH -> opsPath(text);
+        };
+    }
+
     /** The default, which may depend on other settings; null when the setting has none. */
     Object defaultValue(BatonConfig config) {
-        return defaultValue.apply(config);
+        if (this == IO_THREADS) {
+            return Math.max(2, Runtime.getRuntime().availableProcessors());
+        }
+        if (this == WORKER_THREADS) {
+            return (int) Math.min(Integer.MAX_VALUE, config.ioThreads() * 8L);
+        }
+        return defaultValue;
     }
 
     String print(Object value) {
-        return value == null ? "(none)" : ConfigException.oneLine(printer.apply(value));
+        if (value == null) {
+            return "(none)";
+        }
+        String text = switch (form) {
+            case VIRTUAL_THREADS -> ((BatonConfig.VirtualThreads) value).text();
+            case SIZE -> Units.formatSize((Long) value);
+            case DURATION, POSITIVE_DURATION -> Units.formatDuration((Duration) value);
+            case REQUEST_PATHS -> ((List<?>) value).isEmpty() ? "(none)" : join((List<?>) value, ",");
+            case OPS_PATH -> ((String) value).isEmpty() ? "off" : (String) value;
+            default -> String.valueOf(value);
+        };
+        return ConfigException.oneLine(text);
     }
 
     static boolean isPropertyStyle(String name) {
-        return name.startsWith(PROPERTY_PREFIX);
+        return Naming.PROPERTY.isOurs(name);
     }
 
-    static boolean isEnvStyle(String name) {
-        return name.startsWith(ENV_PREFIX);
+    /** The setting whose name, in the given naming, is exactly {@code name}; null when there is none. */
+    static Setting find(String name, Naming naming) {
+        for (Setting setting : values()) {
+            if (setting.name(naming).equals(name)) {
+                return setting;
+            }
+        }
+        return null;
     }
 
-    /** Finds the setting whose name, in the given naming style, is exactly {@code name}. */
-    static Optional<Setting> find(String name, Function<Setting, String> naming) {
-        return Arrays.stream(values()).filter(s -> naming.apply(s).equals(name)).findFirst();
+    static ConfigException unknown(String name, Naming naming) {
+        String nearest = nearest(name, naming);
+        String hint = nearest == null ? "" : " (did you mean " + nearest + "?)";
+        List<String> known = new ArrayList<>();
+        for (Setting setting : values()) {
+            known.add(setting.name(naming));
+        }
+        return new ConfigException(name, "unknown setting " + name + hint + "; known settings: " + join(known, ", "));
     }
 
-    static ConfigException unknown(String name, Function<Setting, String> naming) {
-        String hint = nearest(name, naming).map(known -> " (did you mean " + known + "?)").orElse("");
-        String known = Arrays.stream(values()).map(naming).collect(Collectors.joining(", "));
-        return new ConfigException(name, "unknown setting " + name + hint + "; known settings: " + known);
-    }
-
-    private static Optional<String> nearest(String name, Function<Setting, String> naming) {
-        ToIntFunction<String> distance = known -> known.equalsIgnoreCase(name) ? 0 : editDistance(known, name);
-        return Arrays.stream(values()).map(naming)
-                .filter(known -> distance.applyAsInt(known) <= 2)
-                .min(Comparator.comparingInt(distance));
+    /** The known name closest to {@code name}, within two edits (case aside); the first of equals; else null. */
+    private static String nearest(String name, Naming naming) {
+        String nearest = null;
+        int nearestDistance = Integer.MAX_VALUE;
+        for (Setting setting : values()) {
+            String known = setting.name(naming);
+            int distance = known.equalsIgnoreCase(name) ? 0 : editDistance(known, name);
+            if (distance <= 2 && distance < nearestDistance) {
+                nearest = known;
+                nearestDistance = distance;
+            }
+        }
+        return nearest;
     }
 
     private static int editDistance(String a, String b) {
@@ -185,7 +261,37 @@ enum Setting {
         return previous[b.length()];
     }
 
-    private static Object positiveLong(String text) {
+    private static String join(List<?> values, String separator) {
+        StringBuilder joined = new StringBuilder();
+        for (Object value : values) {
+            if (joined.length() > 0) {
+                joined.append(separator);
+            }
+            joined.append(value);
+        }
+        return joined.toString();
+    }
+
+    /** GET targets for the warm-up: a path (and query) each, nothing a request line could not carry. */
+    private static List<String> requestPaths(String text) {
+        List<String> paths = new ArrayList<>();
+        for (String part : text.split(",")) { // one plain character: String.split takes it without a regex
+            String path = part.trim();
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException(path);
+            }
+            for (int i = 0; i < path.length(); i++) {
+                char c = path.charAt(i);
+                if (c <= ' ' || c >= 0x7f) {
+                    throw new IllegalArgumentException(path);
+                }
+            }
+            paths.add(path);
+        }
+        return List.copyOf(paths);
+    }
+
+    private static Long positiveLong(String text) {
         long value = Long.parseLong(text);
         if (value < 1) {
             throw new IllegalArgumentException(text);
@@ -193,19 +299,21 @@ enum Setting {
         return value;
     }
 
-    private static Object positiveInt(String text) {
-        return Units.parseInt(text, 1, Integer.MAX_VALUE);
-    }
-
-    /** GET targets for the warm-up: a path (and query) each, nothing a request line could not carry. */
-    private static Object requestPaths(String text) {
-        List<String> paths = Arrays.stream(text.split(",")).map(String::trim).toList();
-        for (String path : paths) {
-            if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
-                throw new IllegalArgumentException(path);
+    /** "off" (read as ""), or a path of one or more segments of letters, digits, '-', '_' and '.'. */
+    private static String opsPath(String text) {
+        if (text.equals("off")) {
+            return "";
+        }
+        if (!text.startsWith("/") || text.endsWith("/") || text.contains("//")) {
+            throw new IllegalArgumentException(text);
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '/' || c == '-' || c == '_' || c == '.')) {
+                throw new IllegalArgumentException(text);
             }
         }
-        return paths;
+        return text;
     }
 
     static String virtualThreadsUsable(Object value) {
@@ -220,18 +328,7 @@ enum Setting {
                 + "; this JVM is Java " + javaVersion + ": set it to auto or false, or run on Java 21 or later";
     }
 
-    private static Object opsPath(String text) {
-        if (text.equals("off")) {
-            return "";
-        }
-        if (!text.startsWith("/") || text.endsWith("/") || text.contains("//")
-                || !text.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '/' || c == '-' || c == '_' || c == '.')) {
-            throw new IllegalArgumentException(text);
-        }
-        return text;
-    }
-
-    private static Object positiveDuration(String text) {
+    private static Duration positiveDuration(String text) {
         Duration duration = Units.parseDuration(text);
         if (duration.isZero()) {
             throw new IllegalArgumentException(text);

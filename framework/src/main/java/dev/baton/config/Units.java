@@ -1,15 +1,12 @@
 package dev.baton.config;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** Parsing and printing of the value forms settings use. Parsers throw IllegalArgumentException. */
+/**
+ * Parsing and printing of the value forms settings use. Parsers throw IllegalArgumentException. Read by hand, not
+ * with java.util.regex: settings are parsed first thing at start-up, where compiling the patterns cost several ms.
+ */
 final class Units {
-    // Units stay lower case: "M" would read as mega (or month) as easily as minutes.
-    private static final Pattern DURATION = Pattern.compile("(\\d+) ?(ms|s|m|h)");
-    private static final Pattern SIZE = Pattern.compile("(\\d+) ?([KMG]?B?)", Pattern.CASE_INSENSITIVE);
-    private static final Pattern INTEGER = Pattern.compile("\\d{1,10}");
     private static final long KB = 1L << 10;
     private static final long MB = 1L << 20;
     private static final long GB = 1L << 30;
@@ -18,8 +15,9 @@ final class Units {
     }
 
     static int parseInt(String text, int min, int max) {
-        // A plain pattern rather than Integer.parseInt alone, which also takes '+80' and non-ASCII digits.
-        if (!INTEGER.matcher(text).matches()) {
+        // ASCII digits only, 1 to 10 of them: Integer.parseInt alone also takes '+80' and non-ASCII digits.
+        int digits = leadingDigits(text);
+        if (digits == 0 || digits > 10 || digits != text.length()) {
             throw new IllegalArgumentException(text);
         }
         long value = Long.parseLong(text);
@@ -29,11 +27,17 @@ final class Units {
         return (int) value;
     }
 
+    /** An amount, at most one space, and a unit: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 5 s}. */
     static Duration parseDuration(String text) {
-        Matcher m = match(DURATION, text);
-        long amount = Long.parseLong(m.group(1));
+        int digits = leadingDigits(text);
+        // Units stay lower case: "M" would read as mega (or month) as easily as minutes.
+        String unit = unit(text, digits);
+        if (digits == 0 || !(unit.equals("ms") || unit.equals("s") || unit.equals("m") || unit.equals("h"))) {
+            throw new IllegalArgumentException(text);
+        }
+        long amount = Long.parseLong(text.substring(0, digits));
         try {
-            return switch (m.group(2)) {
+            return switch (unit) {
                 case "ms" -> Duration.ofMillis(amount);
                 case "s" -> Duration.ofSeconds(amount);
                 case "m" -> Duration.ofMinutes(amount);
@@ -44,9 +48,13 @@ final class Units {
         }
     }
 
+    /** An amount, at most one space, and an optional unit in any case: {@code 512}, {@code 512B}, {@code 64K}, {@code 10MB}. */
     static long parseSize(String text) {
-        Matcher m = match(SIZE, text);
-        String unit = m.group(2);
+        int digits = leadingDigits(text);
+        String unit = unit(text, digits);
+        if (digits == 0 || !isSizeUnit(unit)) {
+            throw new IllegalArgumentException(text);
+        }
         long multiplier = unit.isEmpty() ? 1 : switch (Character.toUpperCase(unit.charAt(0))) {
             case 'K' -> KB;
             case 'M' -> MB;
@@ -54,7 +62,7 @@ final class Units {
             default -> 1;
         };
         try {
-            long bytes = Math.multiplyExact(Long.parseLong(m.group(1)), multiplier);
+            long bytes = Math.multiplyExact(Long.parseLong(text.substring(0, digits)), multiplier);
             if (bytes <= 0) {
                 throw new IllegalArgumentException(text);
             }
@@ -94,11 +102,30 @@ final class Units {
         return bytes % KB == 0 ? bytes / KB + "KB" : bytes + "B";
     }
 
-    private static Matcher match(Pattern pattern, String text) {
-        Matcher m = pattern.matcher(text);
-        if (!m.matches()) {
-            throw new IllegalArgumentException(text);
+    /** How many ASCII digits {@code text} starts with. */
+    private static int leadingDigits(String text) {
+        int i = 0;
+        while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+            i++;
         }
-        return m;
+        return i;
+    }
+
+    /** What follows the amount, past one space if there is one. */
+    private static String unit(String text, int amountEnd) {
+        int start = amountEnd < text.length() && text.charAt(amountEnd) == ' ' ? amountEnd + 1 : amountEnd;
+        return text.substring(start);
+    }
+
+    /** Nothing, K, M or G, then B or nothing, in either case: "", "b", "k", "KB", "mB"... */
+    private static boolean isSizeUnit(String unit) {
+        int i = 0;
+        if (i < unit.length() && "KMGkmg".indexOf(unit.charAt(i)) >= 0) {
+            i++;
+        }
+        if (i < unit.length() && (unit.charAt(i) == 'B' || unit.charAt(i) == 'b')) {
+            i++;
+        }
+        return i == unit.length();
     }
 }

@@ -24,12 +24,21 @@ final class PathPattern {
     /** The one path this pattern matches in canonical form, or null when it has parameters. */
     private final String staticPath;
 
+    // Routes are parsed at start-up: plain loops here and below, no streams or lambdas (each lambda is a class
+    // spun at run time).
     private PathPattern(String source, List<Segment> segments) {
         this.source = source;
         this.segments = List.copyOf(segments);
-        this.names = segments.stream().filter(s -> s.type() != Type.STATIC).map(Segment::value).toArray(String[]::new);
-        this.staticPath = names.length > 0 ? null
-                : "/" + String.join("/", segments.stream().map(Segment::value).toList());
+        List<String> parameters = new ArrayList<>();
+        StringBuilder path = new StringBuilder();
+        for (Segment segment : segments) {
+            if (segment.type() != Type.STATIC) {
+                parameters.add(segment.value());
+            }
+            path.append('/').append(segment.value());
+        }
+        this.names = parameters.toArray(new String[0]);
+        this.staticPath = !parameters.isEmpty() ? null : path.length() == 0 ? "/" : path.toString();
     }
 
     static PathPattern parse(String pattern) {
@@ -87,7 +96,12 @@ final class PathPattern {
         if (!Character.isJavaIdentifierStart(name.charAt(0))) {
             return false;
         }
-        return name.chars().allMatch(Character::isJavaIdentifierPart);
+        for (int i = 1; i < name.length(); i++) {
+            if (!Character.isJavaIdentifierPart(name.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static IllegalArgumentException invalid(String pattern, String problem) {

@@ -6,7 +6,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -44,24 +43,6 @@ final class Deploy {
         this.workingDirectory = workingDirectory;
         this.jvmOptions = jvmOptions;
         this.programArguments = programArguments;
-    }
-
-    /**
-     * The working directory as the user named it: {@code PWD} when it names the directory the JVM runs in (a
-     * {@code /srv/app/current} symlink), else the JVM's own, symlinks resolved. Read at start-up, while the two
-     * still agree; each child starts there anew, so a symlink switched to the next release is followed.
-     */
-    static Path logicalWorkingDirectory(Map<String, String> env) {
-        Path physical = Path.of(System.getProperty("user.dir"));
-        String pwd = env.get("PWD");
-        try {
-            if (pwd != null && Path.of(pwd).isAbsolute() && Files.isSameFile(Path.of(pwd), physical)) {
-                return Path.of(pwd);
-            }
-        } catch (IOException | InvalidPathException e) {
-            // PWD names nothing usable: the JVM's own directory it is
-        }
-        return physical;
     }
 
     /**

@@ -5,15 +5,13 @@ import dev.baton.ops.Generation;
 import dev.baton.server.HttpServer;
 import io.undertow.server.HttpHandler;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * One generation of a Baton process, from the listener it starts with to the drain it ends with: takes over
@@ -23,6 +21,9 @@ import java.util.stream.Stream;
  * <p>The hand-off is a commit: until GO the parent owns the service, from GO on the child does, and nothing a
  * generation does may take down the side that owns it. Every change of {@link State} is made here, under this
  * object's lock.
+ *
+ * <p>{@link #open} and {@link #serve} are the way to the first request: no lambdas or streams there, and nothing
+ * of the upgrade path, which {@link Preload} loads after ready.
  */
 public final class Lifecycle {
 
@@ -49,7 +50,9 @@ public final class Lifecycle {
     private final Path workingDirectory;
     private final int generation;
     private final long pid;
-    private final Instant since;
+    /** When this generation's start-up began, on the {@link System#nanoTime()} clock, and on the wall clock. */
+    private final long startNanos;
+    private final long startEpochMillis;
     private final Supervisors supervisors;
     private final Events events;
     private HttpServer server;
@@ -70,14 +73,15 @@ public final class Lifecycle {
     private volatile Generation.UpgradeRecord lastUpgrade;
 
     private Lifecycle(BatonConfig config, Listener listener, Optional<Handoff> handoff, Path workingDirectory, long pid,
-            Instant since, Optional<SystemdNotify> systemd) {
+            long startNanos, Optional<SystemdNotify> systemd) {
         this.config = config;
         this.listener = listener;
         this.handoff = handoff;
         this.workingDirectory = workingDirectory;
-        this.generation = handoff.map(Handoff::generation).orElse(1);
+        this.generation = handoff.isPresent() ? handoff.get().generation() : 1;
         this.pid = pid;
-        this.since = since;
+        this.startNanos = startNanos;
+        this.startEpochMillis = System.currentTimeMillis() - (System.nanoTime() - startNanos) / 1_000_000;
         this.events = new Events(generation, pid);
         this.supervisors = new Supervisors(config, systemd, pid, events);
     }
@@ -89,37 +93,39 @@ public final class Lifecycle {
      * process (e.g. a test) that binds its own.
      */
     public static Lifecycle open(BatonConfig config) {
+        ThisProcess self = ThisProcess.read();
         // A process reports its whole start-up, JVM included; an embedded app the part that is its own.
-        // (RuntimeMXBean: ProcessHandle's start instant is only as precise as the kernel's clock ticks.)
-        Instant since = config.signals() ? Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()) : Instant.now();
-        long pid = ProcessHandle.current().pid();
+        long startNanos = config.signals() ? self.startNanos() : System.nanoTime();
+        long pid = self.pid();
         Path here = Path.of(System.getProperty("user.dir"));
         if (config.train()) {
             // A private port: a training run must not take, or need, the service's.
             Listener ephemeral = Listener.bind(config.with("host", "127.0.0.1").with("port", "0"));
-            return new Lifecycle(config, ephemeral, Optional.empty(), here, pid, since, Optional.empty());
+            return new Lifecycle(config, ephemeral, Optional.empty(), here, pid, startNanos, Optional.empty());
         }
         if (!config.signals()) {
-            return new Lifecycle(config, Listener.bind(config), Optional.empty(), here, pid, since, Optional.empty());
+            return new Lifecycle(config, Listener.bind(config), Optional.empty(), here, pid, startNanos, Optional.empty());
         }
         Map<String, String> env = System.getenv();
-        StringBuilder ignored = new StringBuilder();
-        Optional<Handoff> handoff = env.containsKey(Handoff.PARENT_PID)
-                ? Handoff.fromEnvironment(env, parentPid(), Parent::gone, ignored) : Optional.empty();
-        if (ignored.length() > 0) {
-            new Events(1, pid).warn("ignoring hand-off variables: {}", ignored);
+        Optional<Handoff> handoff = Optional.empty();
+        if (env.containsKey(Handoff.PARENT_PID)) {
+            // The parent as /proc said it at start-up, as getppid(2) would, without loading jnr on the child's
+            // critical path to ready.
+            StringBuilder ignored = new StringBuilder();
+            handoff = Handoff.fromEnvironment(env, self.parentPid(), Parent::gone, ignored);
+            if (ignored.length() > 0) {
+                new Events(1, pid).warn("ignoring hand-off variables: {}", ignored);
+            }
         }
-        Listener listener = handoff.map(Listener::inherited)
-                .or(() -> Listener.fromSystemd(env, pid))
-                .orElseGet(() -> Listener.bind(config));
-        return new Lifecycle(config, listener, handoff, Deploy.logicalWorkingDirectory(env), pid, since,
+        Listener listener;
+        if (handoff.isPresent()) {
+            listener = Listener.inherited(handoff.get());
+        } else {
+            Optional<Listener> systemd = Listener.fromSystemd(env, pid);
+            listener = systemd.isPresent() ? systemd.get() : Listener.bind(config);
+        }
+        return new Lifecycle(config, listener, handoff, ThisProcess.logicalWorkingDirectory(env), pid, startNanos,
                 SystemdNotify.fromEnvironment(env));
-    }
-
-    // The JDK reads the parent from /proc at the call, as getppid(2) would, without loading jnr on the
-    // child's critical path to ready.
-    private static long parentPid() {
-        return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(0L);
     }
 
     /**
@@ -134,7 +140,14 @@ public final class Lifecycle {
         if (config.signals() && !config.train()) {
             Signals.install(this); // before the first accept: no signal may find accepted connections unanswered
         }
-        List<String> paths = Stream.concat(warmUp.stream(), config.warmUp().stream()).distinct().toList();
+        List<String> paths = new ArrayList<>();
+        for (List<String> declared : List.of(warmUp, config.warmUp())) {
+            for (String path : declared) {
+                if (!paths.contains(path)) {
+                    paths.add(path);
+                }
+            }
+        }
         boolean warms = !paths.isEmpty() || config.train();
         server = warms ? HttpServer.startPaused(listener.channel(), root, config) : HttpServer.start(listener.channel(), root, config);
         drain = new Drain(server, listener, config.drainTimeout(), drainCallbacks, events);
@@ -142,7 +155,7 @@ public final class Lifecycle {
             warmUp(paths);
             server.resumeAccepting();
         }
-        Parent.Answer answer = handoff.map(parent -> Parent.reportReady(parent, pid, events)).orElse(null);
+        Parent.Answer answer = handoff.isPresent() ? Parent.reportReady(handoff.get(), pid, events) : null;
         InetSocketAddress address = (InetSocketAddress) localAddress();
         String host = address.getAddress().isAnyLocalAddress() ? "0.0.0.0" : address.getHostString();
         events.info("listening on {}:{} ({}) in {} ms", host, address.getPort(), listener.source(), millisSinceStart());
@@ -221,7 +234,7 @@ public final class Lifecycle {
     }
 
     private long millisSinceStart() {
-        return Duration.between(since, Instant.now()).toMillis();
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     public int port() {
@@ -269,8 +282,9 @@ public final class Lifecycle {
         return state == State.SERVING || state == State.UPGRADING;
     }
 
+    /** When this generation's start-up began, on the wall clock (to the ms, as the operator's status shows it). */
     Instant since() {
-        return since;
+        return Instant.ofEpochMilli(startEpochMillis);
     }
 
     long pid() {
