@@ -35,13 +35,7 @@ class OpsIT {
             Path hold = app.dir.resolve("hold");
             Files.createFile(hold);
             CompletableFuture<String> probe = app.getAsync("/baton/health/ready");
-            app.await(() -> {
-                try {
-                    return app.get("/baton/status").contains("\"exchanges\":2");
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            }, 10, "the probe in flight");
+            awaitExchanges(app, 2, "the probe in flight");
             long gen2 = app.upgrade();
             app.awaitLog("gen=1 pid=" + gen1 + " draining", 30);
             Files.delete(hold);
@@ -86,23 +80,11 @@ class OpsIT {
                 "-DtestApp.holdReadiness=hold")) {
             long pid = app.currentPid();
             CompletableFuture<String> held = app.getAsync("/slow?ms=3000"); // keeps the drain open
-            app.await(() -> {
-                try {
-                    return app.get("/baton/status").contains("\"exchanges\":2");
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            }, 10, "the held request in flight");
+            awaitExchanges(app, 2, "the held request in flight");
             Path hold = app.dir.resolve("hold");
             Files.createFile(hold);
             CompletableFuture<String> probe = app.getAsync("/baton/health/ready");
-            app.await(() -> {
-                try {
-                    return app.get("/baton/status").contains("\"exchanges\":3");
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            }, 10, "the probe in flight");
+            awaitExchanges(app, 3, "the probe in flight");
             app.signal(pid, "TERM");
             app.awaitLog("draining", 10);
             Files.delete(hold);
@@ -111,6 +93,17 @@ class OpsIT {
             assertTrue(stopping.contains("\"status\":\"stopping\""), stopping);
             assertTrue(held.get().contains("slow done by pid " + pid), "the request in flight completes: " + held.get());
         }
+    }
+
+    /** Until the status counts {@code exchanges} in flight, its own request included. */
+    private static void awaitExchanges(Deployment app, int exchanges, String what) throws Exception {
+        app.await(() -> {
+            try {
+                return app.get("/baton/status").contains("\"exchanges\":" + exchanges + ",");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, 10, what);
     }
 
     private static void deploy(Deployment app, Path good, String mainClass) throws Exception {
