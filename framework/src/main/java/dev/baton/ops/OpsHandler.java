@@ -56,23 +56,24 @@ public final class OpsHandler implements HttpHandler {
             case "/health/live" -> send(exchange, 200, Map.of("status", "live", "generation", generation.generation(), "pid", generation.pid()));
             case "/health/ready" -> {
                 if (!generation.serving() || readiness.isEmpty()) {
-                    ready(exchange, generation, Map.of());
+                    ready(exchange, Map.of());
                 } else {
                     Executor checks = exchange.getDispatchExecutor() != null ? exchange.getDispatchExecutor()
                             : exchange.getConnection().getWorker();
-                    exchange.dispatch(checks, () -> ready(exchange, generation, readiness.run(checks)));
+                    exchange.dispatch(checks, () -> ready(exchange, readiness.run(checks)));
                 }
             }
             default -> send(exchange, 200, status(generation));
         }
     }
 
-    private void ready(HttpServerExchange exchange, Generation gen, Map<String, String> checks) {
-        boolean ready = gen.serving() && checks.values().stream().allMatch("ok"::equals);
+    private void ready(HttpServerExchange exchange, Map<String, String> checks) {
+        boolean serving = generation.serving(); // read once: the answer's verdict and its status agree
+        boolean ready = serving && checks.values().stream().allMatch("ok"::equals);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", ready ? "ready" : gen.serving() ? "not ready" : gen.state());
-        body.put("generation", gen.generation());
-        body.put("pid", gen.pid());
+        body.put("status", ready ? "ready" : serving ? "not ready" : generation.state());
+        body.put("generation", generation.generation());
+        body.put("pid", generation.pid());
         if (!checks.isEmpty()) {
             body.put("checks", checks);
         }
