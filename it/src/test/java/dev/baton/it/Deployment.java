@@ -191,15 +191,22 @@ final class Deployment implements AutoCloseable {
         }
     }
 
-    /** {@link #get} on another thread: the answer, or the error's text when the connection broke. */
+    /**
+     * {@link #get} on a thread of its own: the answer, or the error's text when the connection broke. Not on the
+     * common pool, where requests an earlier test left waiting could hold every thread and delay the connect.
+     */
     java.util.concurrent.CompletableFuture<String> getAsync(String path) {
-        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
+        Thread client = new Thread(() -> {
             try {
-                return get(path);
-            } catch (IOException e) {
-                return e.toString();
+                answer.complete(get(path));
+            } catch (IOException | RuntimeException e) {
+                answer.complete(e.toString());
             }
-        });
+        }, "GET " + path);
+        client.setDaemon(true);
+        client.start();
+        return answer;
     }
 
     String logText() throws IOException {

@@ -149,7 +149,13 @@ class HandOffFaultsIT {
                 // waits in the queue; the child accepts it once it serves, and gives up while it runs
                 CompletableFuture<String> accepted = app.getAsync("/slow?ms=14000");
                 app.await(() -> !Deployment.alive(child), 60, "the child to give up and exit");
-                String answer = accepted.get(5, TimeUnit.SECONDS);
+                String answer;
+                try {
+                    answer = accepted.get(5, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    throw new AssertionError("the child left without answering the request it should have accepted\n"
+                            + app.tail());
+                }
                 assertTrue(answer.startsWith("HTTP/1.1 200") && answer.contains("slow done by pid " + child), answer);
                 assertTrue(answer.toLowerCase().contains("connection: close"), answer);
                 CompletableFuture<String> queued = app.getAsync("/"); // waits for the frozen parent
