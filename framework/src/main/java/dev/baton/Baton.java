@@ -6,10 +6,13 @@ import dev.baton.json.JacksonJsonMapper;
 import dev.baton.json.JsonMapper;
 import dev.baton.ops.AccessLog;
 import dev.baton.ops.Generation;
+import dev.baton.ops.HttpMetrics;
+import dev.baton.ops.Metrics;
 import dev.baton.ops.OpsHandler;
 import dev.baton.ops.Readiness;
 import dev.baton.routing.Router;
 import dev.baton.runtime.Lifecycle;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +45,7 @@ public final class Baton implements Routes<Baton> {
     private final List<String> warmUp = new ArrayList<>();
     private final Map<String, Readiness.Check> readinessChecks = new LinkedHashMap<>();
     private JsonMapper json;
+    private MeterRegistry meterRegistry;
     private Lifecycle lifecycle;
 
     private Baton(BatonConfig config) {
@@ -149,6 +153,18 @@ public final class Baton implements Routes<Baton> {
         return this;
     }
 
+    /**
+     * Binds Baton's meters (requests by route and status, upgrades, hand-offs, drains: see {@code baton.metrics})
+     * to the app's own registry as well. When it is a {@code PrometheusMeterRegistry} (or a composite holding one),
+     * {@code <opsPath>/metrics} shows it, with the app's own meters; otherwise that endpoint shows Baton's and the
+     * JVM's. Only Baton's counts carry over from one generation to the next.
+     */
+    public Baton metrics(MeterRegistry registry) {
+        requireNotStarted();
+        this.meterRegistry = Objects.requireNonNull(registry, "registry");
+        return this;
+    }
+
     /** Opens or inherits the listener, serves, and (in a process of its own) takes over from a parent generation. */
     public Baton start() {
         requireNotStarted();
@@ -159,8 +175,13 @@ public final class Baton implements Routes<Baton> {
         HttpHandler root = DevMode.wrap(config, pipeline, drainCallbacks, resumeCallbacks); // baton:dev only
         lifecycle = Lifecycle.open(config);
         Generation status = lifecycle.status();
+        Metrics metrics = config.metrics() ? new Metrics(lifecycle.totals(), status, meterRegistry) : null;
         if (config.opsPath().isPresent()) {
-            root = new OpsHandler(root, config.opsPath().get(), status, new Readiness(readinessChecks, config.readinessTimeout()), mapper);
+            root = new OpsHandler(root, config.opsPath().get(), status, new Readiness(readinessChecks, config.readinessTimeout()),
+                    mapper, metrics);
+        }
+        if (metrics != null) {
+            root = new HttpMetrics(root, lifecycle.totals());
         }
         if (config.accessLog()) {
             root = new AccessLog(root, status.generation());

@@ -1,6 +1,7 @@
 package dev.baton;
 
 import dev.baton.json.JsonMapper;
+import dev.baton.ops.HttpMetrics;
 import dev.baton.routing.RouteMatch;
 import dev.baton.routing.Router;
 import io.undertow.server.HttpHandler;
@@ -46,6 +47,9 @@ final class RequestPipeline implements HttpHandler {
             return;
         }
         RouteMatch<Handler> match = router.find(exchange.getRequestMethod().toString(), exchange.getRequestPath());
+        if (match.kind() == RouteMatch.Kind.FOUND) {
+            exchange.putAttachment(HttpMetrics.ROUTE, match.pattern());
+        }
         if (match.kind() != RouteMatch.Kind.FOUND || exchange.isRequestComplete()) {
             // Nothing to receive, or nobody to receive it for: Undertow discards an unrouted body after the answer.
             run(exchange, match, NO_BODY);

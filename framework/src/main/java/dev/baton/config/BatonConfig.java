@@ -239,6 +239,11 @@ public final class BatonConfig {
         return (Boolean) get(Setting.ACCESS_LOG);
     }
 
+    /** Whether requests and upgrades are counted, and shown at {@code <opsPath>/metrics}. */
+    public boolean metrics() {
+        return (Boolean) get(Setting.METRICS);
+    }
+
     /** Dev mode ({@code baton:dev}): pages reload themselves after each upgrade. */
     public boolean dev() {
         return (Boolean) get(Setting.DEV);

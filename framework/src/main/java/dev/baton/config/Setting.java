@@ -58,6 +58,8 @@ enum Setting {
     READINESS_TIMEOUT("readinessTimeout", Form.POSITIVE_DURATION, "a duration greater than 0 like 500ms, 30s or 2m",
             Duration.ofMillis(500)),
     ACCESS_LOG("accessLog", Form.BOOLEAN, "true or false", false),
+    // Counting a request costs an adder or two; the registry and the text format load at the first scrape.
+    METRICS("metrics", Form.BOOLEAN, "true or false", true),
     // Dev mode (baton:dev): pages reload after each upgrade. Never on unless asked for.
     DEV("dev", Form.BOOLEAN, "true or false", false),
     // baton:dev's JVM: each generation stops when it ends, so that no app outlives a killed dev loop.

@@ -6,6 +6,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -14,7 +15,7 @@ import java.util.concurrent.Executor;
 
 /**
  * The operator's endpoints, ahead of the app's routes and filters: {@code <prefix>/health/live},
- * {@code <prefix>/health/ready} and {@code <prefix>/status}. Liveness and readiness answer on the IO thread that
+ * {@code <prefix>/health/ready}, {@code <prefix>/status} and {@code <prefix>/metrics}. Liveness and readiness answer on the IO thread that
  * read the probe, unless the app has readiness checks of its own (they may block, so they run elsewhere).
  * Readiness is 503 from the moment this generation stops taking new connections (it hands over, drains, parks or
  * stops), so that a load balancer takes it out before it goes; the answer says why.
@@ -26,13 +27,17 @@ public final class OpsHandler implements HttpHandler {
     private final Generation generation;
     private final Readiness readiness;
     private final JsonMapper json;
+    /** Null when {@code baton.metrics} is off: {@code /metrics} is then a 404 like any unknown endpoint. */
+    private final Metrics metrics;
 
-    public OpsHandler(HttpHandler app, String prefix, Generation generation, Readiness readiness, JsonMapper json) {
+    public OpsHandler(HttpHandler app, String prefix, Generation generation, Readiness readiness, JsonMapper json,
+            Metrics metrics) {
         this.app = app;
         this.prefix = prefix;
         this.generation = generation;
         this.readiness = readiness;
         this.json = json;
+        this.metrics = metrics;
     }
 
     @Override
@@ -43,10 +48,12 @@ public final class OpsHandler implements HttpHandler {
             return;
         }
         String endpoint = path.substring(prefix.length());
-        if (!endpoint.equals("/health/live") && !endpoint.equals("/health/ready") && !endpoint.equals("/status")) {
+        if (!endpoint.equals("/health/live") && !endpoint.equals("/health/ready") && !endpoint.equals("/status")
+                && !(endpoint.equals("/metrics") && metrics != null)) {
             send(exchange, 404, Map.of("error", "no such endpoint: " + path));
             return;
         }
+        exchange.putAttachment(HttpMetrics.ROUTE, path);
         if (!exchange.getRequestMethod().equals(Methods.GET) && !exchange.getRequestMethod().equals(Methods.HEAD)) {
             exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
             send(exchange, 405, Map.of("error", "GET or HEAD only"));
@@ -63,6 +70,12 @@ public final class OpsHandler implements HttpHandler {
                     exchange.dispatch(checks, () -> ready(exchange, readiness.run(checks)));
                 }
             }
+            case "/metrics" -> exchange.dispatch(() -> { // a scrape formats every meter: not on the IO thread
+                byte[] text = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+                exchange.getResponseSender().send(ByteBuffer.wrap(text));
+            });
             default -> send(exchange, 200, status(generation));
         }
     }

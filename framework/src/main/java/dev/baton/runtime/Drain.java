@@ -1,5 +1,6 @@
 package dev.baton.runtime;
 
+import dev.baton.ops.Totals;
 import dev.baton.server.HttpServer;
 import java.time.Duration;
 import java.util.List;
@@ -17,13 +18,15 @@ final class Drain {
     private final Duration timeout;
     private final List<Runnable> callbacks;
     private final Events events;
+    private final Totals totals;
 
-    Drain(HttpServer server, Listener listener, Duration timeout, List<Runnable> callbacks, Events events) {
+    Drain(HttpServer server, Listener listener, Duration timeout, List<Runnable> callbacks, Events events, Totals totals) {
         this.server = server;
         this.listener = listener;
         this.timeout = timeout;
         this.callbacks = List.copyOf(callbacks);
         this.events = events;
+        this.totals = totals;
     }
 
     /** Stops accepting at once (every copy of the listener in this process closes), serves what is open, then stops. */
@@ -68,6 +71,7 @@ final class Drain {
         if (abandon.getAsBoolean()) {
             return;
         }
+        totals.drained(report.millis(), report.cut());
         if (report.cut() > 0) {
             events.warn("drain deadline after {} ms: {} exchanges cut", report.millis(), report.cut());
         } else {

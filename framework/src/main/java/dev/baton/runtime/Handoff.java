@@ -11,7 +11,8 @@ import java.util.function.LongPredicate;
  * claimed parent is the process that really is our parent: a stale variable copied into a shell or a unit file
  * must not make a process believe its fd 0 is a listener.
  */
-record Handoff(int generation, long parentPid, Path readySocket, String token, boolean stderrPiped, long requestedAtMillis) {
+record Handoff(int generation, long parentPid, Path readySocket, String token, boolean stderrPiped, long requestedAtMillis,
+        boolean offersTotals) {
 
     static final String GENERATION = "BATON_HANDOFF_GENERATION";
     static final String PARENT_PID = "BATON_HANDOFF_PARENT_PID";
@@ -22,12 +23,14 @@ record Handoff(int generation, long parentPid, Path readySocket, String token, b
     private static final String PIPED = "pipe";
     /** When the parent was asked to upgrade (epoch milliseconds): the new generation reports the hand-off's length. */
     static final String REQUESTED_AT = "BATON_HANDOFF_REQUESTED_AT";
+    /** Set by a parent that sends its totals to a child that asks for them (see ReadyChannel#ASKS_TOTALS). */
+    static final String TOTALS = "BATON_HANDOFF_TOTALS";
 
     /** The variables a parent adds to its child's environment. */
     Map<String, String> asEnvironment() {
         return Map.of(GENERATION, Integer.toString(generation), PARENT_PID, Long.toString(parentPid),
                 READY_SOCKET, readySocket.toString(), TOKEN, token, STDERR, stderrPiped ? PIPED : "inherited",
-                REQUESTED_AT, Long.toString(requestedAtMillis));
+                REQUESTED_AT, Long.toString(requestedAtMillis), TOTALS, Boolean.toString(offersTotals));
     }
 
     /**
@@ -43,7 +46,7 @@ record Handoff(int generation, long parentPid, Path readySocket, String token, b
         try {
             Handoff handoff = new Handoff(Integer.parseInt(env.get(GENERATION)), Long.parseLong(parent),
                     Path.of(env.get(READY_SOCKET)), env.get(TOKEN), PIPED.equals(env.get(STDERR)),
-                    Long.parseLong(env.getOrDefault(REQUESTED_AT, "0")));
+                    Long.parseLong(env.getOrDefault(REQUESTED_AT, "0")), "true".equals(env.get(TOTALS)));
             // A parent that died while this process started (before it could look) left it its listener at fd 0
             // and, unable to clean up, its ready socket: the hand-off then settles as "parent died".
             boolean orphaned = gone.test(handoff.parentPid) && Files.exists(handoff.readySocket);

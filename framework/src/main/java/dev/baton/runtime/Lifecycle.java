@@ -2,6 +2,7 @@ package dev.baton.runtime;
 
 import dev.baton.config.BatonConfig;
 import dev.baton.ops.Generation;
+import dev.baton.ops.Totals;
 import dev.baton.server.HttpServer;
 import io.undertow.server.HttpHandler;
 import java.io.IOException;
@@ -71,6 +72,10 @@ public final class Lifecycle {
     private ParkedParent parkedParent;
     /** The last upgrade this generation was part of, on either side: what the operator's status shows. */
     private volatile Generation.UpgradeRecord lastUpgrade;
+    /** The service's counts, this generation's on top of its predecessors'. */
+    private final Totals totals = new Totals();
+    /** After GO without probation, to a successor that asked: the link its final totals go over once drained. */
+    private ProbationLink successorLink;
 
     private Lifecycle(BatonConfig config, Listener listener, Optional<Handoff> handoff, Path workingDirectory, long pid,
             long startNanos, Optional<SystemdNotify> systemd) {
@@ -150,7 +155,7 @@ public final class Lifecycle {
         }
         boolean warms = !paths.isEmpty() || config.train();
         server = warms ? HttpServer.startPaused(listener.channel(), root, config) : HttpServer.start(listener.channel(), root, config);
-        drain = new Drain(server, listener, config.drainTimeout(), drainCallbacks, events);
+        drain = new Drain(server, listener, config.drainTimeout(), drainCallbacks, events, totals);
         if (warms) {
             warmUp(paths);
             server.resumeAccepting();
@@ -171,11 +176,17 @@ public final class Lifecycle {
             lastUpgrade = new Generation.UpgradeRecord(Instant.now(), generation - 1, generation, "ok",
                     requested > 0 ? System.currentTimeMillis() - requested : millisSinceStart(),
                     answer.verdict() == Parent.Verdict.PARENT_DIED ? "the parent died during the hand-off" : null);
+            CarriedTotals.carryOver(answer, totals, generation, events);
+            totals.upgraded("ok");
+            totals.handedOff(lastUpgrade.handOffMillis());
         }
-        if (answer != null && answer.probation() != null) {
-            parkedParent = ParkedParent.watch(answer.probation(), handoff.get(), supervisors, events, this::upgradeRequested);
+        if (answer != null && answer.probation()) {
+            parkedParent = ParkedParent.watch(answer.link(), handoff.get(), supervisors, events, this::upgradeRequested, totals);
             supervisors.writePidFile();
         } else {
+            if (answer != null && answer.link() != null) {
+                CarriedTotals.awaitDrained(answer.link(), totals);
+            }
             supervisors.announceReady(generation > 1);
         }
         events.info("ready in {} ms", millisSinceStart());
@@ -259,6 +270,11 @@ public final class Lifecycle {
 
     Events events() {
         return events;
+    }
+
+    /** The service's counts: this generation's, on top of what its predecessors handed over. */
+    public Totals totals() {
+        return totals;
     }
 
     /** What the operator's endpoints show of this generation. */
@@ -375,13 +391,21 @@ public final class Lifecycle {
             throw e;
         }
         state = State.HANDED_OVER;
+        CarriedTotals.sendAtGo(ready, totals, events);
         if (parks) {
             try {
-                probation = Probation.begin(this, child, ready.takeChildLink());
+                probation = Probation.begin(this, child, ready.takeChildLink(), ready.childAsksTotals());
             } catch (IOException | RuntimeException e) {
                 // After GO nothing may fail the hand-off: the child, finding the link closed, takes over in full.
                 events.warn("cannot keep the link to gen {} pid {} for probation ({}): leaving once drained",
                         generation + 1, child.pid(), e.toString());
+            }
+        } else if (ready.childAsksTotals()) {
+            try {
+                successorLink = ready.takeChildLink();
+            } catch (IOException | RuntimeException e) {
+                events.warn("cannot keep the link to gen {} pid {} for this generation's totals ({})", generation + 1,
+                        child.pid(), e.toString());
             }
         }
         child = null;
@@ -471,6 +495,10 @@ public final class Lifecycle {
             return parks.park(drain);
         }
         drain("gen " + (generation + 1) + " pid " + childPid + " took over", false);
+        if (successorLink != null) {
+            CarriedTotals.sendDrained(successorLink, totals);
+            successorLink.close();
+        }
         return false;
     }
 

@@ -24,10 +24,10 @@ final class Parent {
     enum Verdict { GO, PARENT_DIED, REFUSED }
 
     /**
-     * The verdict, what led to it when it is not GO, and after a GO the link to a parent that parks on probation
-     * (null when it leaves as soon as it drained).
+     * The verdict, what led to it when it is not GO, and after a GO: the link to the parent (null when it has no
+     * more to say), whether it parks on probation, and its totals to count on from (null when it sent none).
      */
-    record Answer(Verdict verdict, String why, ProbationLink probation) {}
+    record Answer(Verdict verdict, String why, ProbationLink link, boolean probation, String totals) {}
 
     /** Whether fd 2 is still the pipe through which the parent relays it. */
     private static boolean stderrStillPiped;
@@ -69,10 +69,11 @@ final class Parent {
     private static Answer ask(Handoff handoff, long pid) {
         String why;
         try {
-            ReadyChannel.Answer reply = ReadyChannel.reportReady(handoff.readySocket(), handoff.token(), pid, ANSWER_DEADLINE);
+            ReadyChannel.Answer reply = ReadyChannel.reportReady(handoff.readySocket(), handoff.token(), pid, ANSWER_DEADLINE,
+                    handoff.offersTotals());
             String answer = reply.line();
             if (ReadyChannel.GO.equals(answer)) {
-                return new Answer(Verdict.GO, null, reply.probation());
+                return new Answer(Verdict.GO, null, reply.link(), reply.probation(), reply.totals());
             }
             why = answer == null ? "it closed the hand-off or did not answer within " + ANSWER_DEADLINE.toSeconds() + " s"
                     : "it answered '" + answer + "'";
@@ -81,9 +82,9 @@ final class Parent {
         }
         if (diedSince(handoff.parentPid())) {
             removeHandoffDirectory(handoff.readySocket());
-            return new Answer(Verdict.PARENT_DIED, why, null);
+            return new Answer(Verdict.PARENT_DIED, why, null, false, null);
         }
-        return new Answer(Verdict.REFUSED, why, null);
+        return new Answer(Verdict.REFUSED, why, null, false, null);
     }
 
     /**

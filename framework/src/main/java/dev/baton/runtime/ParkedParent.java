@@ -1,5 +1,7 @@
 package dev.baton.runtime;
 
+import dev.baton.ops.Totals;
+
 /**
  * The new generation's side of probation: it owns the service, while its parent stays parked, ready to resume
  * should this generation die, and remains systemd's main process until probation ends ({@link Probation}).
@@ -14,25 +16,35 @@ final class ParkedParent {
     private final Supervisors supervisors;
     private final Events events;
     private final Runnable upgrade;
+    private final Totals totals;
     private boolean over;
 
-    private ParkedParent(ProbationLink link, String parent, Supervisors supervisors, Events events, Runnable upgrade) {
+    private ParkedParent(ProbationLink link, String parent, Supervisors supervisors, Events events, Runnable upgrade,
+            Totals totals) {
         this.link = link;
         this.parent = parent;
         this.supervisors = supervisors;
         this.events = events;
         this.upgrade = upgrade;
+        this.totals = totals;
     }
 
-    /** Listens to the parked parent; {@code upgrade} runs when SIGUSR2 reached the parent instead of this process. */
-    static ParkedParent watch(ProbationLink link, Handoff handoff, Supervisors supervisors, Events events, Runnable upgrade) {
+    /**
+     * Listens to the parked parent; {@code upgrade} runs when SIGUSR2 reached the parent instead of this process,
+     * and its final totals, once it drained, are counted on in {@code totals}.
+     */
+    static ParkedParent watch(ProbationLink link, Handoff handoff, Supervisors supervisors, Events events, Runnable upgrade,
+            Totals totals) {
         String parent = "parent gen " + (handoff.generation() - 1) + " pid " + handoff.parentPid();
-        ParkedParent parked = new ParkedParent(link, parent, supervisors, events, upgrade);
+        ParkedParent parked = new ParkedParent(link, parent, supervisors, events, upgrade, totals);
         link.listen("baton-parked-parent", parked::heard);
         return parked;
     }
 
     private void heard(String line) {
+        if (line != null && CarriedTotals.heard(line, totals)) {
+            return;
+        }
         if (ProbationLink.PASSED.equals(line)) {
             takeOver("probation passed: " + parent + " leaves");
         } else if (ProbationLink.UPGRADE.equals(line)) {

@@ -46,16 +46,19 @@ final class Probation {
     private final Events events;
     private final Process child;
     private final ProbationLink link;
+    /** Whether the new generation asked for this one's totals: sent once drained. */
+    private final boolean sendsTotals;
     private final long goNanos = System.nanoTime();
     private final long deadlineNanos;
     private final AtomicReference<End> end = new AtomicReference<>();
     private final CountDownLatch ended = new CountDownLatch(1);
 
-    private Probation(Lifecycle lifecycle, Process child, ProbationLink link, Duration window) {
+    private Probation(Lifecycle lifecycle, Process child, ProbationLink link, boolean sendsTotals, Duration window) {
         this.lifecycle = lifecycle;
         this.events = lifecycle.events();
         this.child = child;
         this.link = link;
+        this.sendsTotals = sendsTotals;
         this.deadlineNanos = goNanos + window.toNanos();
     }
 
@@ -63,8 +66,8 @@ final class Probation {
      * Starts watching {@code child}, the generation that {@code lifecycle} just handed over to, from GO on, so that
      * a death during the drain is seen too.
      */
-    static Probation begin(Lifecycle lifecycle, Process child, ProbationLink link) {
-        Probation probation = new Probation(lifecycle, child, link, lifecycle.config().probation());
+    static Probation begin(Lifecycle lifecycle, Process child, ProbationLink link, boolean sendsTotals) {
+        Probation probation = new Probation(lifecycle, child, link, sendsTotals, lifecycle.config().probation());
         child.onExit().thenRun(() -> probation.end(Outcome.CHILD_DIED, Integer.toString(child.exitValue())));
         link.listen("baton-probation", probation::heard);
         return probation;
@@ -80,6 +83,9 @@ final class Probation {
         long childPid = child.pid();
         lifecycle.supervisors().stillReady(); // the reload is over; this generation stays systemd's main process for now
         drain.keepingListener("gen " + next + " pid " + childPid + " took over", millisLeft(), this::childDied);
+        if (sendsTotals && !childDied()) {
+            CarriedTotals.sendDrained(link, lifecycle.totals());
+        }
         lifecycle.parked();
         if (!childDied() && millisLeft() > 0) {
             events.info("parked until gen {} pid {} has served {} ms more (probation)", next, childPid, millisLeft());
@@ -117,6 +123,7 @@ final class Probation {
         int generation = lifecycle.generation();
         events.warn("gen {} pid {} died {} ms after taking over (status {}); gen {} resumes", generation + 1,
                 child.pid(), millisSinceGo(), status, generation);
+        lifecycle.totals().upgraded("rolled back");
         Generation.UpgradeRecord upgrade = lifecycle.lastUpgrade();
         lifecycle.upgraded(new Generation.UpgradeRecord(Instant.now(), generation, generation + 1, "rolled back",
                 upgrade == null ? 0 : upgrade.handOffMillis(), "gen " + (generation + 1) + " pid " + child.pid()

@@ -22,30 +22,46 @@ final class ProbationLink implements AutoCloseable {
     static final String UPGRADING = "UPGRADING";
     /** Child to parent, followed by the signal's name: the child stops, and the service with it. */
     static final String STOPPING = "STOPPING";
-
-    private static final int LINE_MAX = 256;
+    /**
+     * Parent to child, followed by the parent's totals once it drained (to a child that asked for them): the
+     * requests it finished after GO, and its drain, counted on by the child.
+     */
+    static final String DRAINED = "DRAINED ";
 
     private final SocketChannel channel;
+    /** What the child's side had read past its answer from the parent: the start of the first message. */
+    private final ByteBuffer arrived;
     private final CountDownLatch ended = new CountDownLatch(1);
 
     ProbationLink(SocketChannel channel) throws IOException {
+        this(channel, ByteBuffer.allocate(0));
+    }
+
+    ProbationLink(SocketChannel channel, ByteBuffer arrived) throws IOException {
         channel.configureBlocking(true);
         this.channel = channel;
+        this.arrived = arrived;
     }
 
     /** Hands each line to {@code onMessage} on a daemon thread, then {@code null} once the link ends. */
     void listen(String threadName, Consumer<String> onMessage) {
         Thread reader = new Thread(() -> {
             try {
-                ByteBuffer buffer = ByteBuffer.allocate(LINE_MAX);
-                while (channel.read(buffer) >= 0 && buffer.position() < LINE_MAX) {
+                ByteBuffer buffer = ByteBuffer.allocate(Math.max(1024, arrived.remaining())).put(arrived);
+                do {
                     for (int newline; (newline = indexOfNewline(buffer)) >= 0; ) {
                         String line = new String(buffer.array(), 0, newline, StandardCharsets.US_ASCII);
                         buffer.flip().position(newline + 1);
                         buffer.compact();
                         onMessage.accept(line);
                     }
-                }
+                    if (!buffer.hasRemaining()) {
+                        if (buffer.capacity() >= ReadyChannel.TOTALS_MAX) {
+                            break; // no message is that long: whatever sends it is not the other generation
+                        }
+                        buffer = ByteBuffer.allocate(buffer.capacity() * 2).put(buffer.flip());
+                    }
+                } while (channel.read(buffer) >= 0);
             } catch (IOException closed) {
                 // the end of the link, whichever side ended it
             } finally {

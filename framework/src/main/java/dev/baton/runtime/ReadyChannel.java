@@ -30,6 +30,15 @@ final class ReadyChannel implements AutoCloseable {
     private static final int LINE_MAX = 256;
     static final String GO = "GO";
     static final String GO_ON_PROBATION = "GO probation";
+    /**
+     * After its ready report, a child whose parent offered it ({@link Handoff#TOTALS}) asks for the parent's
+     * {@link dev.baton.ops.Totals}: the parent sends them after GO ({@link #TOTALS}) and once more when drained
+     * ({@link ProbationLink#DRAINED}). A parent of an earlier release never offers, and a child of one never asks.
+     */
+    static final String ASKS_TOTALS = " totals";
+    static final String TOTALS = "TOTALS ";
+    /** The longest totals line either side accepts: some thousand series. */
+    static final int TOTALS_MAX = 4 << 20;
     /** How long a peer of the parent may take to send its one line once connected. */
     static final Duration PEER_DEADLINE = Duration.ofSeconds(2);
 
@@ -38,6 +47,8 @@ final class ReadyChannel implements AutoCloseable {
     private final ServerSocketChannel server;
     private final String token;
     private SocketChannel child;
+    /** Whether the ready child asked for this generation's totals. */
+    private boolean childAsksTotals;
     /** Why the child said it cannot serve (its self-check failed), once it said so. */
     private String failure;
 
@@ -107,6 +118,7 @@ final class ReadyChannel implements AutoCloseable {
                             String verdict = hear(peer, (Peer) key.attachment(), expected, failed);
                             if (verdict == null && !last) {
                                 child = peer;
+                                childAsksTotals = lineIn(((Peer) key.attachment()).line()).endsWith(ASKS_TOTALS);
                                 return true;
                             }
                             if (verdict == null) {
@@ -149,7 +161,7 @@ final class ReadyChannel implements AutoCloseable {
         }
         String line = lineIn(state.line());
         if (line != null) {
-            if (line.equals(expected)) {
+            if (line.equals(expected) || line.equals(expected + ASKS_TOTALS)) {
                 return null;
             }
             return line.startsWith(failed) ? line
@@ -181,7 +193,20 @@ final class ReadyChannel implements AutoCloseable {
         }
     }
 
-    /** The connection to the child, for probation: {@link #close()} leaves it open from now on. */
+    boolean childAsksTotals() {
+        return childAsksTotals;
+    }
+
+    /** After GO, when the child asked: this generation's totals so far, for it to count on from. */
+    void sendTotals(String snapshot) throws IOException {
+        child.configureBlocking(true); // a long line: written whole, to a child that reads it at once
+        ByteBuffer line = ByteBuffer.wrap((TOTALS + snapshot + "\n").getBytes(StandardCharsets.US_ASCII));
+        while (line.hasRemaining()) {
+            child.write(line);
+        }
+    }
+
+    /** The connection to the child, for probation or for the totals once drained: {@link #close()} leaves it open from now on. */
     ProbationLink takeChildLink() throws IOException {
         ProbationLink link = new ProbationLink(child);
         child = null;
@@ -205,25 +230,40 @@ final class ReadyChannel implements AutoCloseable {
 
     /**
      * The parent's answer to a ready report: its line ({@code GO} when it committed), or null when it closed the
-     * channel or said nothing in time; and the open link when it parks on probation.
+     * channel or said nothing in time; after GO, the open link when the parent parks on probation or sends its
+     * totals once drained (else null), whether it parks, and its totals at GO when it sent them (else null).
      */
-    record Answer(String line, ProbationLink probation) {}
+    record Answer(String line, ProbationLink link, boolean probation, String totals) {}
 
     /**
-     * Child side: reports ready and waits up to {@code timeout} for the parent's answer.
+     * Child side: reports ready (asking for the parent's totals when {@code asksTotals}) and waits up to
+     * {@code timeout} for the parent's answer.
      *
      * @throws IOException when the parent's channel cannot be reached or fails
      */
-    static Answer reportReady(Path socket, String token, long pid, Duration timeout) throws IOException {
+    static Answer reportReady(Path socket, String token, long pid, Duration timeout, boolean asksTotals) throws IOException {
         SocketChannel parent = SocketChannel.open(UnixDomainSocketAddress.of(socket));
         try {
-            parent.write(ByteBuffer.wrap(("READY " + pid + " " + token + "\n").getBytes(StandardCharsets.US_ASCII)));
-            String line = readLine(parent, System.nanoTime() + timeout.toNanos());
-            if (GO_ON_PROBATION.equals(line)) {
-                return new Answer(GO, new ProbationLink(parent));
+            parent.write(ByteBuffer.wrap(("READY " + pid + " " + token + (asksTotals ? ASKS_TOTALS : "") + "\n")
+                    .getBytes(StandardCharsets.US_ASCII)));
+            LineReader reader = new LineReader(parent);
+            String line = reader.readLine(System.nanoTime() + timeout.toNanos(), LINE_MAX);
+            boolean probation = GO_ON_PROBATION.equals(line);
+            if (!probation && !GO.equals(line)) {
+                parent.close();
+                return new Answer(line, null, false, null);
             }
-            parent.close();
-            return new Answer(line, null);
+            String totals = null;
+            if (asksTotals) {
+                // Sent right behind GO: a parent that fails to send it has still committed, and the child takes over.
+                String next = reader.readLine(System.nanoTime() + PEER_DEADLINE.toNanos(), TOTALS_MAX);
+                totals = next != null && next.startsWith(TOTALS) ? next.substring(TOTALS.length()) : null;
+            }
+            if (!probation && !asksTotals) {
+                parent.close();
+                return new Answer(GO, null, false, null);
+            }
+            return new Answer(GO, new ProbationLink(parent, reader.leftover()), probation, totals);
         } catch (IOException | RuntimeException e) {
             parent.close();
             throw e;
@@ -241,28 +281,6 @@ final class ReadyChannel implements AutoCloseable {
             ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII));
             while (bytes.hasRemaining()) {
                 parent.write(bytes);
-            }
-        }
-    }
-
-    /** One line, or null at end of stream or at the deadline (after a last look at what has arrived). */
-    private static String readLine(SocketChannel channel, long deadline) throws IOException {
-        channel.configureBlocking(false);
-        ByteBuffer buffer = ByteBuffer.allocate(LINE_MAX);
-        try (Selector selector = Selector.open()) {
-            channel.register(selector, SelectionKey.OP_READ);
-            while (true) {
-                int read = channel.read(buffer);
-                String line = lineIn(buffer);
-                if (line != null) {
-                    return line;
-                }
-                long left = deadline - System.nanoTime();
-                if (read < 0 || !buffer.hasRemaining() || left <= 0) {
-                    return null;
-                }
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                selector.selectedKeys().clear();
             }
         }
     }

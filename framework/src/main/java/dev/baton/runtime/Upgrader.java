@@ -91,7 +91,7 @@ final class Upgrader {
         Parent.mergeStderrIfStillPiped(events); // an upgrade within a second of this generation's own hand-off
         boolean piped = ChildStderr.capturable();
         Handoff handoff = new Handoff(childGeneration, ProcessHandle.current().pid(), ready.socketPath(), ready.token(), piped,
-                requestedAt);
+                requestedAt, true);
         lifecycle.supervisors().reloading();
         child = lifecycle.listener().startWithListenerAtFdZero(deploy.childProcess(handoff.asEnvironment(), piped, events));
         stderr = piped ? ChildStderr.relay(child) : null;
@@ -165,6 +165,7 @@ final class Upgrader {
             return;
         }
         events.error("upgrade failed: {}; gen {} keeps serving", failure, lifecycle.generation());
+        lifecycle.totals().upgraded("failed");
         lifecycle.upgraded(new Generation.UpgradeRecord(Instant.now(), lifecycle.generation(), childGeneration, "failed",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), failure));
         lifecycle.supervisors().stillReady();

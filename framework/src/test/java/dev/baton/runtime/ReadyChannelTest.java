@@ -43,7 +43,7 @@ class ReadyChannelTest {
             CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
                 try {
                     Thread.sleep(ReadyChannel.PEER_DEADLINE.toMillis() + 500); // the silent peer's deadline passes first
-                    return ReadyChannel.reportReady(channel.socketPath(), channel.token(), child.pid(), Duration.ofSeconds(5)).line();
+                    return ReadyChannel.reportReady(channel.socketPath(), channel.token(), child.pid(), Duration.ofSeconds(5), false).line();
                 } catch (Exception e) {
                     return e.toString();
                 }
@@ -67,7 +67,8 @@ class ReadyChannelTest {
         channel.close(); // the hand-off files go; the link stays
         ReadyChannel.Answer reply = answer.get(5, TimeUnit.SECONDS);
         assertEquals("GO", reply.line());
-        try (ProbationLink childSide = reply.probation()) {
+        assertTrue(reply.probation());
+        try (ProbationLink childSide = reply.link()) {
             java.util.concurrent.BlockingQueue<String> atParent = new java.util.concurrent.LinkedBlockingQueue<>();
             java.util.concurrent.BlockingQueue<String> atChild = new java.util.concurrent.LinkedBlockingQueue<>();
             parentSide.listen("test-parent", line -> atParent.add(line == null ? "(end)" : line));
@@ -93,7 +94,50 @@ class ReadyChannelTest {
         channel.go(false);
         ReadyChannel.Answer reply = answer.get(5, TimeUnit.SECONDS);
         assertEquals("GO", reply.line());
-        assertNull(reply.probation());
+        assertFalse(reply.probation());
+        assertNull(reply.link());
+        assertNull(reply.totals(), "a child that did not ask gets no totals");
+    }
+
+    @Test
+    void aChildThatAsksGetsTheTotalsAtGoAndOnceDrainedBeforeAnyLaterMessage() throws Exception {
+        dev.baton.ops.Totals parent = new dev.baton.ops.Totals();
+        parent.timer("http.server.requests", "method", "GET", "uri", "/items/{id}", "status", "200").record(2_000_000);
+        parent.upgraded("ok");
+        CompletableFuture<ReadyChannel.Answer> answer = childReportsReady(true);
+        assertTrue(channel.awaitReady(child, Duration.ofSeconds(10), () -> true, events));
+        assertTrue(channel.childAsksTotals());
+        channel.go(true);
+        CarriedTotals.sendAtGo(channel, parent, events);
+        ProbationLink parentSide = channel.takeChildLink();
+        channel.close();
+        parent.timer("http.server.requests", "method", "GET", "uri", "/items/{id}", "status", "200").record(3_000_000);
+        parent.drained(1200, 2);
+        // a drain with nothing in flight ends at once: the final totals and the next message may arrive together
+        CarriedTotals.sendDrained(parentSide, parent);
+        assertTrue(parentSide.send(ProbationLink.PASSED));
+        ReadyChannel.Answer reply = answer.get(5, TimeUnit.SECONDS);
+        assertEquals("GO", reply.line());
+        dev.baton.ops.Totals child = new dev.baton.ops.Totals();
+        child.timer("http.server.requests", "method", "GET", "uri", "/items/{id}", "status", "200").record(1_000_000);
+        assertEquals(2, child.carryOver(reply.totals()));
+        dev.baton.ops.Totals.Series requests = child.timer("http.server.requests", "method", "GET", "uri", "/items/{id}", "status", "200");
+        assertEquals(2.0, requests.count(), "the parent's one request at GO and the child's own");
+        java.util.concurrent.BlockingQueue<String> atChild = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (ProbationLink childSide = reply.link()) {
+            childSide.listen("test-child", line -> {
+                if (line != null && !CarriedTotals.heard(line, child)) {
+                    atChild.add(line);
+                }
+            });
+            assertEquals("PASSED", atChild.poll(5, TimeUnit.SECONDS), "the message after the totals, whole");
+            assertEquals(3.0, requests.count(), "the parent's two requests, and the child's own");
+            assertEquals(0.006, requests.totalSeconds(), 1e-9);
+            assertEquals(1.0, child.counter("baton.upgrades", "result", "ok").count());
+            assertEquals(2.0, child.counter("baton.drain.cut").count());
+        } finally {
+            parentSide.close();
+        }
     }
 
     @Test
@@ -106,7 +150,7 @@ class ReadyChannelTest {
     @Test
     void aChildWhoseParentSaysNothingHearsNothingWithinItsDeadline() throws Exception {
         long start = System.nanoTime();
-        assertNull(ReadyChannel.reportReady(channel.socketPath(), channel.token(), child.pid(), Duration.ofMillis(300)).line());
+        assertNull(ReadyChannel.reportReady(channel.socketPath(), channel.token(), child.pid(), Duration.ofMillis(300), false).line());
         long took = System.nanoTime() - start;
         assertTrue(took >= 250_000_000L && took < 3_000_000_000L, took + " ns");
     }
@@ -121,9 +165,13 @@ class ReadyChannelTest {
 
     /** The child's side of the handshake, on another thread: its answer once the parent said it. */
     private CompletableFuture<ReadyChannel.Answer> childReportsReady() {
+        return childReportsReady(false);
+    }
+
+    private CompletableFuture<ReadyChannel.Answer> childReportsReady(boolean asksTotals) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return ReadyChannel.reportReady(channel.socketPath(), channel.token(), child.pid(), Duration.ofSeconds(5));
+                return ReadyChannel.reportReady(channel.socketPath(), channel.token(), child.pid(), Duration.ofSeconds(5), asksTotals);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
