@@ -73,6 +73,16 @@ public final class BatonConfig {
         return new BatonConfig(new EnumMap<>(Setting.class));
     }
 
+    /**
+     * A duration written as Baton's settings are ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}), for tools
+     * that take durations on their command line.
+     *
+     * @throws IllegalArgumentException when {@code text} is not one
+     */
+    public static Duration parseDuration(String text) {
+        return Units.parseDuration(text);
+    }
+
     /** A copy with one setting changed; {@code key} is {@code port} or {@code baton.port}. */
     public BatonConfig with(String key, String value) {
         Objects.requireNonNull(value, "value");

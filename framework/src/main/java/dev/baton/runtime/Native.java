@@ -34,6 +34,10 @@ public final class Native {
     private static final int MSG_DONTWAIT = 0x40;
     private static final long SIG_DFL = 0;
     private static final long SIG_ERR = -1;
+    /** The upgrade signal. */
+    public static final int SIGUSR2 = 12;
+    /** The stop signal: drain, then exit. */
+    public static final int SIGTERM = 15;
 
     /** What jnr-posix does not bind. Public only because jnr-ffi implements it in its own class loader. */
     public interface LibC {
@@ -84,6 +88,16 @@ public final class Native {
     static void defaultAction(int signal) throws IOException {
         if (libc().signal(signal, SIG_DFL) == SIG_ERR) {
             throw failure("signal(" + signal + ", SIG_DFL)", lastError());
+        }
+    }
+
+    /**
+     * Sends {@code signal} (a Linux signal number, e.g. {@link #SIGUSR2}) to {@code pid}. Fails with the errno's
+     * name and text: {@code ESRCH} when there is no such process, {@code EPERM} when it is another user's.
+     */
+    public static void kill(long pid, int signal) throws IOException {
+        if (posix().kill(pid, signal) < 0) {
+            throw failure("kill(" + pid + ", " + signal + ")", posix().errno());
         }
     }
 

@@ -72,6 +72,7 @@ final class Upgrader {
             String problem = deploy.problem();
             if (problem != null) {
                 events.warn("upgrade refused: {}: {}", deploy.jar(), problem);
+                refused(deploy.jar() + ": " + problem);
                 return null;
             }
             if (deploy.overwrittenInPlace()) {
@@ -81,8 +82,15 @@ final class Upgrader {
             return deploy;
         } catch (IOException | RuntimeException | LinkageError e) {
             events.warn("upgrade refused: {}", e.getMessage());
+            refused(e.getMessage());
             return null;
         }
+    }
+
+    /** A refused upgrade is a failed one in the status ({@code baton upgrade} reads it there): nothing was started. */
+    private void refused(String why) {
+        lifecycle.upgraded(new Generation.UpgradeRecord(Instant.now(), lifecycle.generation(), childGeneration, "failed",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), "refused " + why));
     }
 
     /** Null once the child is ready and has been told GO; else why the upgrade failed. */
