@@ -31,5 +31,6 @@ if (problem != null) {
 // Zip entries lose the executable bit; `sh mvnw` works regardless.
 new File(project, 'mvnw').setExecutable(true, false)
 new File(project, 'deploy/deploy.sh').setExecutable(true, false)
+new File(project, 'deploy/baton').setExecutable(true, false)
 // Maven's resource copying leaves .gitignore out of the archetype jar, so it travels as gitignore.
 new File(project, 'gitignore').renameTo(new File(project, '.gitignore'))

@@ -10,32 +10,31 @@ NAME='${artifactId}'
 # 3. makes the class-data archive of the new jar (current.jar.jsa on JDK 17-24, current.jar.aot on JDK 25+)
 #    from a training run (-Dbaton.train=true: the app serves on a private port, runs its warm-up, exits), so that
 #    the new generation starts and warms up faster; a release whose self-check fails there is refused at once;
-# 4. sends SIGUSR2 to the pid in PID_FILE: Baton starts the new jar as a child that inherits the socket;
-# 5. waits until PID_FILE names a new, live process and the port answers;
-# 6. waits for the old process to exit: once it drained, it stays parked on probation (baton.probation, 30s by
-#    default), ready to take the service back should the new one die, and exits when probation passed.
+# 4. runs the baton command (dev.baton.ops.Cli, what deploy/baton runs) of the release that runs: it sends SIGUSR2
+#    to the pid in PID_FILE (Baton starts the new jar as a child that inherits the socket), waits until PID_FILE
+#    names a new process whose /baton/status says it serves, then until the old process has left: once it drained,
+#    it stays parked on probation (baton.probation, 30s by default), ready to take the service back should the new
+#    one die, and exits when probation passed.
 # If the upgrade fails, or the new release dies on probation, the old process keeps serving: current.jar is
-# pointed back at the release that runs, and this exits 1 with the reason. If the app is not running, it only
+# pointed back at the release that runs, and this exits 1 with Baton's reason. If the app is not running, it only
 # does 1 to 3: start the app then.
 #
 # Settings (environment), defaults as in deploy/NAME.service:
 #   APP_DIR       /opt/NAME                where releases/ and current.jar are
 #   PID_FILE      /run/NAME/NAME.pid       written by the serving generation (-Dbaton.pidFile)
-#   PORT          8080                     the app's port, asked on 127.0.0.1
-#   APP_LOG       (none)                   the app's log file, for the reason of a failed upgrade; without it the
-#                                          journal of unit NAME is read, where there is one
+#   PORT          8080                     the app's port, asked on 127.0.0.1 (BATON_OPS_PATH, if the unit sets it,
+#                                          goes in the environment too)
 #   JAVA          java                     the java the service runs (its JDK decides the kind of archive)
 #   JAVA_OPTS     (none)                   the service's JVM options that matter to an archive (-Xmx, the GC)
 #   ARCHIVE       yes                      no: skip step 3
 #   WAIT_SECONDS  150                      longer than Baton's readyTimeout (60s) plus its probation (30s) or
 #                                          drainTimeout (30s), whichever is longer, plus some slack
-# Needs curl or wget, and GNU mv (-T).
+# Needs curl or wget (to see whether something else holds the port), and GNU mv (-T).
 set -eu
 
 APP_DIR=${APP_DIR:-/opt/$NAME}
 PID_FILE=${PID_FILE:-/run/$NAME/$NAME.pid}
 PORT=${PORT:-8080}
-APP_LOG=${APP_LOG:-}
 WAIT_SECONDS=${WAIT_SECONDS:-150}
 JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS:-}
@@ -68,15 +67,6 @@ switch_to() {
   mv -T "$APP_DIR/.current.jar.$$" "$APP_DIR/current.jar"
 }
 
-# What the app logged since the signal.
-new_log_lines() {
-  if [ -n "$APP_LOG" ]; then
-    tail -c +"$((log_size + 1))" "$APP_LOG" 2>/dev/null || true
-  elif command -v journalctl >/dev/null 2>&1; then
-    journalctl -q -o cat -u "$NAME" --since "@$started" 2>/dev/null || true
-  fi
-}
-
 # Back to the release that runs, so that a restart starts what served; the failed release stays for a look.
 roll_back() {
   if [ -n "$previous" ]; then
@@ -93,7 +83,7 @@ if [ ! -f "$jar" ] || [ ! -r "$jar" ]; then
   fail "no readable file at $jar"
 fi
 if ! command -v curl >/dev/null 2>&1 && ! command -v wget >/dev/null 2>&1; then
-  fail "needs curl or wget, to see that the new generation answers"
+  fail "needs curl or wget, to see whether something answers on port $PORT"
 fi
 
 old_pid=$(live_pid) || old_pid=
@@ -132,54 +122,23 @@ if [ -z "$old_pid" ]; then
   exit 0
 fi
 
-log_size=0
-if [ -n "$APP_LOG" ] && [ -f "$APP_LOG" ]; then
-  log_size=$(wc -c <"$APP_LOG")
-fi
-started=$(date +%s)
-if ! kill -USR2 "$old_pid"; then
-  roll_back
-  fail "cannot signal pid $old_pid: run this as root or as the app's user"
-fi
+# The command of the release that runs, which knows how it reports; the new one may be the broken one.
+cli_jar=$APP_DIR/current.jar
+case $previous in
+  /*) [ -f "$previous" ] && cli_jar=$previous ;;
+  ?*) [ -f "$APP_DIR/$previous" ] && cli_jar=$APP_DIR/$previous ;;
+esac
 say "pid $old_pid starts $release"
-
-deadline=$((started + WAIT_SECONDS))
-new_pid=
-while :; do
-  if [ -z "$new_pid" ] && serving=$(live_pid) && [ "$serving" != "$old_pid" ] && answers; then
-    new_pid=$serving
-    say "pid $new_pid serves $release; pid $old_pid drains, then waits out probation"
-  fi
-  if [ -n "$new_pid" ]; then
-    if ! kill -0 "$old_pid" 2>/dev/null; then
-      if [ "$(live_pid)" = "$new_pid" ]; then
-        say "pid $old_pid has left: $release passed probation"
-        exit 0
-      fi
-      fail "pid $old_pid has left but pid $new_pid does not serve any more: see the app's log"
-    fi
-    if [ "$(live_pid)" = "$old_pid" ]; then
-      roll_back
-      line=$(new_log_lines | grep -m 1 -E 'died [0-9]+ ms after taking over') || line="pid $new_pid died on probation"
-      fail "$(echo "$line" | sed -E 's/.*(gen=[0-9]+ pid=[0-9]+ )/\1/'); pid $old_pid serves again"
-    fi
-  fi
-  if line=$(new_log_lines | grep -m 1 -E 'upgrade (failed|refused)'); then
-    roll_back
-    # Baton's line, from "gen=N pid=N upgrade ..." on
-    fail "$(echo "$line" | sed -E 's/.*(gen=[0-9]+ pid=[0-9]+ upgrade)/\1/')"
-  fi
-  if [ -z "$new_pid" ] && ! kill -0 "$old_pid" 2>/dev/null && ! live_pid >/dev/null; then
-    roll_back
-    fail "pid $old_pid is gone and no new one serves: see the app's log"
-  fi
-  if [ "$(date +%s)" -ge "$deadline" ]; then
-    if [ -n "$new_pid" ]; then
-      fail "pid $new_pid serves $release, but pid $old_pid has not left after $WAIT_SECONDS s: see the app's log"
-    fi
-    roll_back
-    fail "no new generation serves after $WAIT_SECONDS s; pid $old_pid keeps serving: see the app's log"
-  fi
-  sleep 0.2
-done
+# shellcheck disable=SC2086 # JAVA may hold options
+if BATON_PORT=$PORT $JAVA -XX:TieredStopAtLevel=1 -cp "$cli_jar" dev.baton.ops.Cli upgrade --pid-file "$PID_FILE" \
+    --timeout "${WAIT_SECONDS}s" </dev/null; then
+  say "$release serves"
+  exit 0
+fi
+# The command said why. Whatever runs now keeps running; current.jar goes back only if that is not the new release.
+if serving=$(live_pid) && [ "$serving" != "$old_pid" ]; then
+  fail "pid $serving serves $release, but the upgrade did not end as it should (see above)"
+fi
+roll_back
+fail "$release does not serve; pid $old_pid keeps serving"
 #]]#

@@ -14,7 +14,7 @@ assert manifest.getValue('Main-Class') == 'org.acme.orders.App'
 assert manifest.getValue('Enable-Native-Access') == 'ALL-UNNAMED'
 
 assert file('src/main/java/org/acme/orders/GreetingRoutes.java').text.contains('"hello from orders-api, gen "')
-assert file('mvnw').canExecute() && file('deploy/deploy.sh').canExecute()
+assert file('mvnw').canExecute() && file('deploy/deploy.sh').canExecute() && file('deploy/baton').canExecute()
 assert file('.mvn/wrapper/maven-wrapper.properties').isFile() && file('mvnw.cmd').isFile()
 assert file('.gitignore').isFile() && !file('gitignore').exists()
 
@@ -27,5 +27,8 @@ def unit = file('deploy/orders-api.service').text
 def deploy = file('deploy/deploy.sh').text
 assert deploy.contains("NAME='orders-api'") && deploy.contains('APP_DIR=${APP_DIR:-/opt/$NAME}')
 assert !deploy.contains('#[[') && !deploy.contains(']]#') && !deploy.contains('artifactId')
+def baton = file('deploy/baton').text
+assert baton.contains("NAME='orders-api'") && baton.contains('dev.baton.ops.Cli "$@"')
+assert !baton.contains('#[[') && !baton.contains(']]#') && !baton.contains('artifactId')
 assert file('README.md').text.contains('sudo deploy/deploy.sh target/orders-api.jar')
 return true

@@ -57,6 +57,7 @@ class GeneratedAppIT {
         Path routes = project.resolve("src/main/java/com/example/shop/GreetingRoutes.java");
         assertTrue(Files.isRegularFile(routes), "the package defaults to the groupId");
         shellcheck(project.resolve("deploy/deploy.sh"));
+        shellcheck(project.resolve("deploy/baton"));
 
         Result v1 = mavenWrapper(project, "package", "-DskipTests");
         assertEquals(0, v1.exit, v1.output);
@@ -66,8 +67,12 @@ class GeneratedAppIT {
         Path log = appDir.resolve("app.log");
         int port = freePort();
         Map<String, String> deployEnv = Map.of("APP_DIR", appDir.toString(), "PID_FILE", pidFile.toString(),
-                "PORT", Integer.toString(port), "APP_LOG", log.toString(), "WAIT_SECONDS", "60", "JAVA", JAVA);
+                "PORT", Integer.toString(port), "WAIT_SECONDS", "60", "JAVA", JAVA);
         String deploy = project.resolve("deploy/deploy.sh").toString();
+        // the baton command as an operator runs it, with the settings of the unit (here: of this test's start)
+        Map<String, String> batonEnv = Map.of("APP_DIR", appDir.toString(), "BATON_PID_FILE", pidFile.toString(),
+                "BATON_PORT", Integer.toString(port), "JAVA", JAVA);
+        String baton = project.resolve("deploy/baton").toString();
 
         // Not running yet: deploy.sh only lays out releases/ and current.jar
         Result layout = run(project, 30, deployEnv, deploy, "target/shop.jar");
@@ -104,9 +109,11 @@ class GeneratedAppIT {
                 second = pidIn(pidFile);
                 pids.add(second);
                 assertNotEquals(first.pid(), second);
-                assertTrue(upgrade.output.contains("pid " + second + " serves releases/shop-"), upgrade.output);
-                assertTrue(upgrade.output.contains("pid " + first.pid() + " has left: releases/shop-"), upgrade.output);
-                assertTrue(upgrade.output.contains(" passed probation"), upgrade.output);
+                assertTrue(upgrade.output.contains("deploy: pid " + first.pid() + " starts releases/shop-"), upgrade.output);
+                assertTrue(upgrade.output.contains("baton: gen 2 pid " + second + " serves (hand-off "), upgrade.output);
+                assertTrue(upgrade.output.contains("baton: gen 1 pid " + first.pid() + " has left: gen 2 pid " + second
+                        + " passed probation"), upgrade.output);
+                assertTrue(upgrade.output.matches("(?s).*deploy: releases/shop-[0-9TZ-]+\\.jar serves\n.*"), upgrade.output);
                 String archive = Runtime.version().feature() >= 25 ? "AOT cache " + appDir.resolve("current.jar.aot")
                         : "AppCDS archive " + appDir.resolve("current.jar.jsa");
                 assertTrue(upgrade.output.contains("deploy: class archive: " + archive), upgrade.output);
@@ -129,10 +136,19 @@ class GeneratedAppIT {
             Files.writeString(broken, "not a jar");
             Result refused = run(project, 90, deployEnv, deploy, broken.toString());
             assertEquals(1, refused.exit, refused.output);
-            assertTrue(refused.output.contains("deploy: gen=2 pid=" + second + " upgrade refused: "), refused.output);
+            assertTrue(refused.output.contains("baton: upgrade failed: refused " + current + ": not a jar"), refused.output);
+            assertTrue(refused.output.contains("; gen 2 pid " + second + " keeps serving"), refused.output);
             assertEquals(release2, appDir.resolve(Files.readSymbolicLink(current)), refused.output);
             assertEquals(second, pidIn(pidFile));
             assertTrue(get(port, "/").endsWith("hello again from shop, gen 2\n"));
+
+            Result status = run(project, 30, batonEnv, baton, "status");
+            assertEquals(0, status.exit, status.output);
+            assertTrue(status.output.startsWith("gen 2 pid " + second + " serving since "), status.output);
+            assertTrue(status.output.contains("last upgrade: gen 2 -> 3 failed at "), status.output);
+            Result stop = run(project, 60, batonEnv, baton, "stop");
+            assertEquals(0, stop.exit, stop.output);
+            assertFalse(running(second), "baton stop waited until gen 2 had exited");
         } finally {
             stopAll(pids);
         }
