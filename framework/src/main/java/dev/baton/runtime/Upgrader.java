@@ -87,8 +87,12 @@ final class Upgrader {
         }
     }
 
-    /** A refused upgrade is a failed one in the status ({@code baton upgrade} reads it there): nothing was started. */
+    /**
+     * A refused upgrade is a failed one in the status ({@code baton upgrade} reads it there) and in the metrics:
+     * nothing was started.
+     */
     private void refused(String why) {
+        lifecycle.totals().upgraded("failed");
         lifecycle.upgraded(new Generation.UpgradeRecord(Instant.now(), lifecycle.generation(), childGeneration, "failed",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), "refused " + why));
     }
