@@ -25,6 +25,12 @@ public final class TestApp {
                 return true;
             });
         }
+        String notReady = System.getProperty("testApp.notReadyWhile");
+        if (notReady != null) {
+            // a readiness check that fails while the file exists: an instance a balancer must take out
+            java.nio.file.Path flag = java.nio.file.Path.of(notReady);
+            app.readiness("flag", () -> !java.nio.file.Files.exists(flag));
+        }
         app.start();
     }
 
