@@ -31,4 +31,11 @@ def baton = file('deploy/baton').text
 assert baton.contains("NAME='orders-api'") && baton.contains('dev.baton.ops.Cli "$@"')
 assert !baton.contains('#[[') && !baton.contains(']]#') && !baton.contains('artifactId')
 assert file('README.md').text.contains('sudo deploy/deploy.sh target/orders-api.jar')
+
+// The Kubernetes recipe (GeneratedAppIT validates it against the schemas): names and image filled in
+def k8s = file('deploy/k8s/deployment.yaml').text + file('deploy/k8s/service.yaml').text
+['name: orders-api', 'image: registry.example.com/orders-api:1.0.0-SNAPSHOT', '/app/orders-api.jar', 'kind: Service'].each {
+    assert k8s.contains(it) : it
+}
+assert !k8s.contains('${') : 'no template syntax is left'
 return true

@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,7 @@ class GeneratedAppIT {
         assertTrue(Files.isRegularFile(routes), "the package defaults to the groupId");
         shellcheck(project.resolve("deploy/deploy.sh"));
         shellcheck(project.resolve("deploy/baton"));
+        kubernetesManifests(project.resolve("deploy/k8s"), "shop");
 
         Result v1 = mavenWrapper(project, "package", "-DskipTests");
         assertEquals(0, v1.exit, v1.output);
@@ -202,6 +205,85 @@ class GeneratedAppIT {
         }
         Result result = run(script.getParent(), 60, Map.of(), "shellcheck", script.toString());
         assertEquals(0, result.exit, result.output);
+    }
+
+    /**
+     * The generated Deployment and Service: valid against Kubernetes' schemas (kubernetes-models, an npm package,
+     * through src/test/k8s/validate.mjs; skipped where npm is not installed), and what the Deploying page promises
+     * of them, read from the YAML: a rolling update that keeps every replica until its successor is ready, the
+     * probes on Baton's health endpoints, a preStop sleep, and a grace period longer than that sleep and the drain.
+     */
+    @SuppressWarnings("unchecked")
+    private static void kubernetesManifests(Path k8s, String name) throws Exception {
+        Path deploymentFile = k8s.resolve("deployment.yaml");
+        Path serviceFile = k8s.resolve("service.yaml");
+        if (onPath("npm")) {
+            Path validator = Files.createDirectories(WORK.resolve("k8s-validate"));
+            Path sources = Path.of(System.getProperty("k8s.validator"));
+            for (String file : List.of("package.json", "package-lock.json", "validate.mjs")) {
+                Files.copy(sources.resolve(file), validator.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            Result installed = run(validator, 300, Map.of(), "npm", "ci", "--no-audit", "--no-fund", "--prefer-offline");
+            assertEquals(0, installed.exit, installed.output);
+            Result validated = run(validator, 60, Map.of(), "node", "validate.mjs", deploymentFile.toString(), serviceFile.toString());
+            assertEquals(0, validated.exit, validated.output);
+            assertTrue(validated.output.contains("valid: " + deploymentFile + ": apps/v1 Deployment " + name)
+                    && validated.output.contains("valid: " + serviceFile + ": v1 Service " + name), validated.output);
+        } else {
+            System.out.println("npm is not installed: " + k8s + " not checked against Kubernetes' schemas");
+        }
+
+        Map<String, Object> deployment = new org.yaml.snakeyaml.Yaml().load(Files.readString(deploymentFile));
+        assertEquals("apps/v1", deployment.get("apiVersion"));
+        assertEquals("Deployment", deployment.get("kind"));
+        assertEquals(name, at(deployment, "metadata", "name"));
+        assertEquals("RollingUpdate", at(deployment, "spec", "strategy", "type"));
+        assertEquals(0, at(deployment, "spec", "strategy", "rollingUpdate", "maxUnavailable"));
+        Map<String, Object> labels = (Map<String, Object>) at(deployment, "spec", "template", "metadata", "labels");
+        assertEquals(at(deployment, "spec", "selector", "matchLabels"), labels);
+        List<Map<String, Object>> containers = (List<Map<String, Object>>) at(deployment, "spec", "template", "spec", "containers");
+        assertEquals(1, containers.size());
+        Map<String, Object> app = containers.get(0);
+        assertEquals(List.of("java", "-Xmx512m", "-jar", "/app/" + name + ".jar"), app.get("command"));
+        assertEquals("/baton/health/ready", at(app, "readinessProbe", "httpGet", "path"));
+        assertEquals("/baton/health/live", at(app, "livenessProbe", "httpGet", "path"));
+        Map<String, Object> port = ((List<Map<String, Object>>) app.get("ports")).get(0);
+        assertEquals(Map.of("name", "http", "containerPort", 8080), port);
+        assertEquals("http", at(app, "readinessProbe", "httpGet", "port"));
+        assertEquals("http", at(app, "livenessProbe", "httpGet", "port"));
+        Map<String, String> env = new java.util.HashMap<>();
+        ((List<Map<String, Object>>) app.get("env")).forEach(variable -> env.put((String) variable.get("name"), (String) variable.get("value")));
+        assertEquals("8080", env.get("BATON_PORT"));
+        int preStop = (Integer) at(app, "lifecycle", "preStop", "sleep", "seconds");
+        Matcher drain = Pattern.compile("(\\d+)s").matcher(env.get("BATON_DRAIN_TIMEOUT"));
+        assertTrue(drain.matches(), env.toString());
+        int grace = (Integer) at(deployment, "spec", "template", "spec", "terminationGracePeriodSeconds");
+        assertTrue(preStop >= 5, "preStop sleep " + preStop + " s leaves time for the endpoints' removal");
+        assertTrue(grace > preStop + Integer.parseInt(drain.group(1)), "terminationGracePeriodSeconds " + grace
+                + " > preStop " + preStop + " + drain " + drain.group(1));
+        assertTrue(at(app, "resources", "requests", "memory") != null && at(app, "resources", "limits", "memory") != null,
+                String.valueOf(app.get("resources")));
+
+        Map<String, Object> service = new org.yaml.snakeyaml.Yaml().load(Files.readString(serviceFile));
+        assertEquals("Service", service.get("kind"));
+        assertEquals(name, at(service, "metadata", "name"));
+        assertEquals(labels, at(service, "spec", "selector"));
+        Map<String, Object> servicePort = ((List<Map<String, Object>>) at(service, "spec", "ports")).get(0);
+        assertEquals("http", servicePort.get("targetPort"));
+    }
+
+    /** The value at a path of keys in parsed YAML (null when any is missing). */
+    @SuppressWarnings("unchecked")
+    private static Object at(Map<String, Object> yaml, String... keys) {
+        Object value = yaml;
+        for (String key : keys) {
+            value = value instanceof Map ? ((Map<String, Object>) value).get(key) : null;
+        }
+        return value;
+    }
+
+    private static boolean onPath(String command) {
+        return Stream.of(System.getenv("PATH").split(File.pathSeparator)).anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
     }
 
     /** Runs a command to its end (at most {@code seconds}), its output (stdout and stderr) in a file meanwhile. */
