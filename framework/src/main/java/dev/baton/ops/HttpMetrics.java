@@ -3,6 +3,8 @@ package dev.baton.ops;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counts and times each request once its response is complete, by method, route pattern, status and outcome
@@ -17,6 +19,10 @@ public final class HttpMetrics implements HttpHandler {
 
     private final HttpHandler next;
     private final Totals totals;
+    /** Each request's series, found without building its key: a lookup by three fields whose hashes are cached. */
+    private final Map<Key, Totals.Series> series = new ConcurrentHashMap<>();
+
+    private record Key(String method, String uri, int status) {}
 
     public HttpMetrics(HttpHandler next, Totals totals) {
         this.next = next;
@@ -29,13 +35,18 @@ public final class HttpMetrics implements HttpHandler {
         exchange.addExchangeCompleteListener((done, nextListener) -> {
             try {
                 int status = done.getStatusCode();
-                totals.timer(REQUESTS, "method", method(done.getRequestMethod().toString()), "uri", uri(done, status),
-                        "status", Integer.toString(status), "outcome", outcome(status)).record(System.nanoTime() - start);
+                series.computeIfAbsent(new Key(method(done.getRequestMethod().toString()), uri(done, status), status),
+                        this::series).record(System.nanoTime() - start);
             } finally {
                 nextListener.proceed();
             }
         });
         next.handleRequest(exchange);
+    }
+
+    private Totals.Series series(Key key) {
+        return totals.timer(REQUESTS, "method", key.method(), "uri", key.uri(), "status", Integer.toString(key.status()),
+                "outcome", outcome(key.status()));
     }
 
     /** Methods outside HTTP's own are one tag value: any token is a method, and clients may send thousands. */
