@@ -129,4 +129,59 @@ class OpsTest {
         assertTrue(answer.body().contains("\"held\":\"ok\""), answer.body());
         stopper.join(5000);
     }
+    /**
+     * Probes on one kept-alive connection, back to back, while the generation starts its drain: the first 503
+     * comes within 10 ms of stop(), and the connection goes on being served until an answer asks the client to
+     * close it: never cut.
+     */
+    @Test
+    void readinessTurnsWithinTenMillisecondsOfTheDrainOnAKeptAliveConnection() throws Exception {
+        start(BatonHttpTest.testConfig(), app -> app.get("/", ctx -> ctx.text("hi")));
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", app.port())) {
+            socket.setSoTimeout(5000);
+            socket.setTcpNoDelay(true);
+            java.io.OutputStream out = socket.getOutputStream();
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] probe = "GET /baton/health/ready HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            long stopAt = 0;
+            long firstNotReadyMillis = -1;
+            Thread stopper = null;
+            for (int i = 0; i < 100_000; i++) {
+                if (i == 200) { // the JIT has seen the path; the drain starts now
+                    stopper = new Thread(app::stop);
+                    stopAt = System.nanoTime();
+                    stopper.start();
+                }
+                out.write(probe);
+                out.flush();
+                String status = in.readLine();
+                boolean close = false;
+                int length = 0;
+                for (String header; !(header = in.readLine()).isEmpty(); ) {
+                    String lower = header.toLowerCase(java.util.Locale.ROOT);
+                    close |= lower.equals("connection: close");
+                    if (lower.startsWith("content-length:")) {
+                        length = Integer.parseInt(lower.substring(15).trim());
+                    }
+                }
+                in.skip(length);
+                if (status.startsWith("HTTP/1.1 503") && firstNotReadyMillis < 0) {
+                    assertTrue(stopAt > 0, "503 before the drain: " + status);
+                    firstNotReadyMillis = (System.nanoTime() - stopAt) / 1_000_000;
+                    assertTrue(firstNotReadyMillis <= 10, "readiness turned " + firstNotReadyMillis + " ms after the drain began");
+                }
+                if (firstNotReadyMillis >= 0) {
+                    assertEquals("HTTP/1.1 503 Service Unavailable", status, "never ready again");
+                    if (close) { // the drain asked this client to go elsewhere: an answer, not a cut connection
+                        stopper.join(5000);
+                        return;
+                    }
+                } else {
+                    assertEquals("HTTP/1.1 200 OK", status);
+                }
+            }
+            throw new AssertionError("readiness never turned");
+        }
+    }
 }
