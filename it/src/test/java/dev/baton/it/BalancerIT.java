@@ -9,7 +9,6 @@ import dev.baton.tools.KeepAliveClient;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -253,13 +252,8 @@ class BalancerIT {
 
         /** One GET through the balancer on a fresh connection: the whole response, or the error's text. */
         String get(String path) {
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                socket.setSoTimeout(10_000);
-                OutputStream out = socket.getOutputStream();
-                out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            try {
+                return RawHttp.get(port, path, 10_000);
             } catch (IOException e) {
                 return e.toString();
             }

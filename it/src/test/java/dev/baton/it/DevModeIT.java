@@ -8,11 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.baton.tools.KeepAliveClient;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -268,14 +265,8 @@ class DevModeIT {
 
     /** One GET on a fresh connection that asks to be closed: the whole response ("" when nothing answers). */
     private static String get(int port, String path) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            return RawHttp.get(port, path, 10_000);
         } catch (IOException e) {
             return "";
         }
