@@ -1,6 +1,7 @@
 package dev.baton;
 
 import dev.baton.config.BatonConfig;
+import dev.baton.config.ConfigException;
 import dev.baton.dev.DevMode;
 import dev.baton.json.JacksonJsonMapper;
 import dev.baton.json.JsonMapper;
@@ -14,6 +15,7 @@ import dev.baton.routing.Router;
 import dev.baton.runtime.Lifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.ResponseCodeHandler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -173,21 +175,36 @@ public final class Baton implements Routes<Baton> {
                 mapper, config.maxBodySize());
         // Known before the first request: handlers may ask for the generation while the hand-off is still on.
         HttpHandler root = DevMode.wrap(config, pipeline, drainCallbacks, resumeCallbacks); // baton:dev only
+        if (config.admin().isPresent() && config.opsPath().isEmpty()) {
+            throw new ConfigException("baton.admin", "baton.admin: the admin listener serves the operator's endpoints,"
+                    + " which baton.opsPath=off turns off; set baton.opsPath (e.g. /baton) or baton.admin=off");
+        }
         lifecycle = Lifecycle.open(config);
         Generation status = lifecycle.status();
         Metrics metrics = config.metrics() ? new Metrics(lifecycle.totals(), status, meterRegistry) : null;
+        HttpHandler admin = null;
         if (config.opsPath().isPresent()) {
-            root = new OpsHandler(root, config.opsPath().get(), status, new Readiness(readinessChecks, config.readinessTimeout()),
-                    mapper, metrics);
+            Readiness readiness = new Readiness(readinessChecks, config.readinessTimeout());
+            if (config.admin().isPresent()) { // the operator's endpoints there only, off the app's port
+                admin = measured(new OpsHandler(ResponseCodeHandler.HANDLE_404, config.opsPath().get(), status, readiness,
+                        mapper, metrics), metrics, status);
+            } else {
+                root = new OpsHandler(root, config.opsPath().get(), status, readiness, mapper, metrics);
+            }
         }
+        lifecycle.serve(measured(root, metrics, status), admin, drainCallbacks, resumeCallbacks, warmUp);
+        return this;
+    }
+
+    /** {@code handler} counted (unless metrics are off) and logged (with {@code baton.accessLog}). */
+    private HttpHandler measured(HttpHandler handler, Metrics metrics, Generation status) {
         if (metrics != null) {
-            root = new HttpMetrics(root, lifecycle.totals());
+            handler = new HttpMetrics(handler, lifecycle.totals());
         }
         if (config.accessLog()) {
-            root = new AccessLog(root, status.generation());
+            handler = new AccessLog(handler, status.generation());
         }
-        lifecycle.serve(root, drainCallbacks, resumeCallbacks, warmUp);
-        return this;
+        return handler;
     }
 
     /** Stops accepting, drains in-flight exchanges (up to {@code baton.drainTimeout}) and stops. */

@@ -68,6 +68,7 @@ final class DevJar {
         main.put(Attributes.Name.MAIN_CLASS, mainClass);
         main.put(Attributes.Name.CLASS_PATH, String.join(" ", classPath()));
         main.putValue("Enable-Native-Access", "ALL-UNNAMED");
+        main.putValue("Add-Opens", "java.base/sun.nio.ch"); // the admin and HTTPS listeners' hand-over (ChannelFds)
         main.putValue("Created-By", "baton-maven-plugin (baton:dev)");
         List<Path> files = new ArrayList<>();
         if (Files.isDirectory(classes)) {

@@ -1,5 +1,6 @@
 package dev.baton.config;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -237,6 +238,49 @@ public final class BatonConfig {
     public Optional<String> opsPath() {
         String path = (String) get(Setting.OPS_PATH);
         return path.isEmpty() ? Optional.empty() : Optional.of(path);
+    }
+
+    /**
+     * The admin listener's address ({@code host:port}, an IPv6 host in brackets), where the operator's endpoints
+     * answer instead of on the main listener; empty when off.
+     */
+    public Optional<InetSocketAddress> admin() {
+        return address(Setting.ADMIN);
+    }
+
+    private Optional<InetSocketAddress> address(Setting setting) {
+        String address = (String) get(setting);
+        if (address.isEmpty()) {
+            return Optional.empty();
+        }
+        int colon = address.lastIndexOf(':');
+        String host = address.substring(0, colon);
+        if (host.startsWith("[")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return Optional.of(new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))));
+    }
+
+    /** The HTTPS listener's address; empty when off. */
+    public Optional<InetSocketAddress> https() {
+        return address(Setting.HTTPS);
+    }
+
+    /** The certificate chain and key (PEM) or the PKCS#12 keystore and its password file HTTPS serves. */
+    public Optional<Path> tlsCert() {
+        return Optional.ofNullable((Path) get(Setting.TLS_CERT));
+    }
+
+    public Optional<Path> tlsKey() {
+        return Optional.ofNullable((Path) get(Setting.TLS_KEY));
+    }
+
+    public Optional<Path> tlsKeystore() {
+        return Optional.ofNullable((Path) get(Setting.TLS_KEYSTORE));
+    }
+
+    public Optional<Path> tlsKeystorePasswordFile() {
+        return Optional.ofNullable((Path) get(Setting.TLS_KEYSTORE_PASSWORD_FILE));
     }
 
     /** How long the app's readiness checks may take together before a probe answers without them. */

@@ -54,6 +54,16 @@ enum Setting {
     SIGNALS("signals", Form.BOOLEAN, "true or false", true),
     // The operator's endpoints (health, status) on the main listener; "off" leaves every path to the app.
     OPS_PATH("opsPath", Form.OPS_PATH, "a path like /baton (one or more segments, no trailing /), or off", "/baton"),
+    // A listener of its own for the operator's endpoints (off the public port), carried across upgrades like the
+    // main one. "off": they answer on the main listener under opsPath.
+    ADMIN("admin", Form.ADDRESS, "host:port like 127.0.0.1:9090 ([::1]:9090 for IPv6), or off", ""),
+    // HTTPS beside the main listener, carried across upgrades like it; the certificate is read by each generation,
+    // so that an upgrade (with or without a new jar) is how a renewed certificate is taken up.
+    HTTPS("https", Form.ADDRESS, "host:port like 0.0.0.0:8443 ([::]:8443 for IPv6), or off", ""),
+    TLS_CERT("tlsCert", Form.PATH, "a file path (a PEM certificate chain, e.g. certbot's fullchain.pem)", null),
+    TLS_KEY("tlsKey", Form.PATH, "a file path (a PEM private key, e.g. certbot's privkey.pem)", null),
+    TLS_KEYSTORE("tlsKeystore", Form.PATH, "a file path (a PKCS#12 keystore with one key)", null),
+    TLS_KEYSTORE_PASSWORD_FILE("tlsKeystorePasswordFile", Form.PATH, "a file path (holding the keystore's password)", null),
     // Under the 1 s a Kubernetes probe waits by default, with time to spare for the answer itself.
     READINESS_TIMEOUT("readinessTimeout", Form.POSITIVE_DURATION, "a duration greater than 0 like 500ms, 30s or 2m",
             Duration.ofMillis(500)),
@@ -68,7 +78,7 @@ enum Setting {
     /** How values are read and printed. */
     enum Form {
         TEXT, PORT, POSITIVE_INT, POSITIVE_LONG, VIRTUAL_THREADS, SIZE, DURATION, POSITIVE_DURATION, REQUEST_PATHS,
-        BOOLEAN, PATH, OPS_PATH
+        BOOLEAN, PATH, OPS_PATH, ADDRESS
     }
 
     /** How a setting is named where it is written. */
@@ -176,6 +186,7 @@ enum Setting {
             case BOOLEAN -> Units.parseBoolean(text);
             case PATH -> Path.of(text);
             case OPS_PATH -> opsPath(text);
+            case ADDRESS -> address(text);
         };
     }
 
@@ -199,7 +210,7 @@ enum Setting {
             case SIZE -> Units.formatSize((Long) value);
             case DURATION, POSITIVE_DURATION -> Units.formatDuration((Duration) value);
             case REQUEST_PATHS -> ((List<?>) value).isEmpty() ? "(none)" : join((List<?>) value, ",");
-            case OPS_PATH -> ((String) value).isEmpty() ? "off" : (String) value;
+            case OPS_PATH, ADDRESS -> ((String) value).isEmpty() ? "off" : (String) value;
             default -> String.valueOf(value);
         };
         return ConfigException.oneLine(text);
@@ -315,6 +326,20 @@ enum Setting {
                 throw new IllegalArgumentException(text);
             }
         }
+        return text;
+    }
+
+    /** "off" (read as ""), or host:port with a port from 0 to 65535; an IPv6 host in brackets. */
+    private static String address(String text) {
+        if (text.equals("off")) {
+            return "";
+        }
+        int colon = text.lastIndexOf(':');
+        String host = colon > 0 ? text.substring(0, colon) : "";
+        if (host.isEmpty() || host.indexOf(':') >= 0 && !(host.startsWith("[") && host.endsWith("]"))) {
+            throw new IllegalArgumentException(text);
+        }
+        Units.parseInt(text.substring(colon + 1), 0, 65535);
         return text;
     }
 

@@ -15,8 +15,9 @@ import java.util.OptionalLong;
 
 /**
  * A running Baton service as the {@code baton} command finds it: the pid file names the serving generation, and
- * its {@code /status} answers under {@code baton.opsPath} on the main listener. Both come from the settings the
- * app reads ({@code baton.pidFile}, {@code baton.host}, {@code baton.port}, {@code baton.opsPath}, as
+ * its {@code /status} answers under {@code baton.opsPath} on the admin listener, or on the main one when there is
+ * none. Both come from the settings the app reads ({@code baton.pidFile}, {@code baton.admin}, {@code baton.host},
+ * {@code baton.port}, {@code baton.opsPath}, as
  * {@code -Dbaton.*} or {@code BATON_*}), so a script run with the service's environment finds it; the command's
  * {@code --pid-file} and {@code --url} win over them.
  */
@@ -48,10 +49,23 @@ final class Service {
         if (config.opsPath().isEmpty()) {
             return new Service(pidFile, null, "baton.opsPath is off");
         }
+        if (config.admin().isPresent()) { // the endpoints answer there, not on the main listener
+            java.net.InetSocketAddress admin = config.admin().get();
+            if (admin.getPort() == 0) {
+                return new Service(pidFile, null, "baton.admin has port 0 (a free port each start): give --url");
+            }
+            return new Service(pidFile, parseUrl("http://" + hostToAsk(admin.getHostString()) + ":" + admin.getPort()
+                    + config.opsPath().get()), null);
+        }
         if (config.port() == 0) {
             return new Service(pidFile, null, "baton.port is 0 (a free port each start): give --url");
         }
-        String host = config.host();
+        return new Service(pidFile, parseUrl("http://" + hostToAsk(config.host()) + ":" + config.port()
+                + config.opsPath().get()), null);
+    }
+
+    /** Where to reach a listener bound to {@code host} from this machine, as a URL's host. */
+    private static String hostToAsk(String host) {
         if (host.equals("0.0.0.0")) {
             host = "127.0.0.1"; // bound to every address: loopback is one of them
         } else if (host.equals("::") || host.equals("[::]")) {
@@ -59,7 +73,7 @@ final class Service {
         } else if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
-        return new Service(pidFile, parseUrl("http://" + host + ":" + config.port() + config.opsPath().get()), null);
+        return host;
     }
 
     private static URI parseUrl(String text) {

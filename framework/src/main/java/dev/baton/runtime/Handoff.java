@@ -2,6 +2,7 @@ package dev.baton.runtime;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongPredicate;
@@ -12,7 +13,7 @@ import java.util.function.LongPredicate;
  * must not make a process believe its fd 0 is a listener.
  */
 record Handoff(int generation, long parentPid, Path readySocket, String token, boolean stderrPiped, long requestedAtMillis,
-        boolean offersTotals) {
+        boolean offersTotals, List<String> listeners) {
 
     static final String GENERATION = "BATON_HANDOFF_GENERATION";
     static final String PARENT_PID = "BATON_HANDOFF_PARENT_PID";
@@ -25,12 +26,15 @@ record Handoff(int generation, long parentPid, Path readySocket, String token, b
     static final String REQUESTED_AT = "BATON_HANDOFF_REQUESTED_AT";
     /** Set by a parent that sends its totals to a child that asks for them (see ReadyChannel#ASKS_TOTALS). */
     static final String TOTALS = "BATON_HANDOFF_TOTALS";
+    /** The names of the listeners beyond fd 0 the parent hands over on request (see HandedListeners), comma-separated. */
+    static final String LISTENERS = "BATON_HANDOFF_LISTENERS";
 
     /** The variables a parent adds to its child's environment. */
     Map<String, String> asEnvironment() {
         return Map.of(GENERATION, Integer.toString(generation), PARENT_PID, Long.toString(parentPid),
                 READY_SOCKET, readySocket.toString(), TOKEN, token, STDERR, stderrPiped ? PIPED : "inherited",
-                REQUESTED_AT, Long.toString(requestedAtMillis), TOTALS, Boolean.toString(offersTotals));
+                REQUESTED_AT, Long.toString(requestedAtMillis), TOTALS, Boolean.toString(offersTotals),
+                LISTENERS, String.join(",", listeners));
     }
 
     /**
@@ -46,7 +50,8 @@ record Handoff(int generation, long parentPid, Path readySocket, String token, b
         try {
             Handoff handoff = new Handoff(Integer.parseInt(env.get(GENERATION)), Long.parseLong(parent),
                     Path.of(env.get(READY_SOCKET)), env.get(TOKEN), PIPED.equals(env.get(STDERR)),
-                    Long.parseLong(env.getOrDefault(REQUESTED_AT, "0")), "true".equals(env.get(TOTALS)));
+                    Long.parseLong(env.getOrDefault(REQUESTED_AT, "0")), "true".equals(env.get(TOTALS)),
+                    names(env.getOrDefault(LISTENERS, "")));
             // A parent that died while this process started (before it could look) left it its listener at fd 0
             // and, unable to clean up, its ready socket: the hand-off then settles as "parent died".
             boolean orphaned = gone.test(handoff.parentPid) && Files.exists(handoff.readySocket);
@@ -63,5 +68,9 @@ record Handoff(int generation, long parentPid, Path readySocket, String token, b
             ignored.append("unreadable hand-off variables: " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    private static List<String> names(String list) {
+        return list.isEmpty() ? List.of() : List.of(list.split(","));
     }
 }

@@ -4,9 +4,13 @@ import dev.baton.config.BatonConfig;
 import dev.baton.ops.Generation;
 import dev.baton.ops.Totals;
 import dev.baton.server.HttpServer;
+import dev.baton.tls.TlsMaterial;
+import dev.baton.tls.TlsSettings;
 import io.undertow.server.HttpHandler;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +51,11 @@ public final class Lifecycle {
 
     private final BatonConfig config;
     private final Listener listener;
+    /** The operator's own listener ({@code baton.admin}), or null. */
+    private final Listener adminListener;
+    /** The HTTPS listener ({@code baton.https}) and what it serves, or null. */
+    private final Listener httpsListener;
+    private final TlsMaterial tls;
     private final Optional<Handoff> handoff;
     private final Path workingDirectory;
     private final int generation;
@@ -77,10 +86,13 @@ public final class Lifecycle {
     /** After GO without probation, to a successor that asked: the link its final totals go over once drained. */
     private ProbationLink successorLink;
 
-    private Lifecycle(BatonConfig config, Listener listener, Optional<Handoff> handoff, Path workingDirectory, long pid,
-            long startNanos, Optional<SystemdNotify> systemd) {
+    private Lifecycle(BatonConfig config, Listener listener, Map<String, Listener> named, TlsMaterial tls,
+            Optional<Handoff> handoff, Path workingDirectory, long pid, long startNanos, Optional<SystemdNotify> systemd) {
         this.config = config;
         this.listener = listener;
+        this.adminListener = named.get(HandedListeners.ADMIN);
+        this.httpsListener = named.get(HandedListeners.HTTPS);
+        this.tls = tls;
         this.handoff = handoff;
         this.workingDirectory = workingDirectory;
         this.generation = handoff.isPresent() ? handoff.get().generation() : 1;
@@ -106,10 +118,12 @@ public final class Lifecycle {
         if (config.train()) {
             // A private port: a training run must not take, or need, the service's.
             Listener ephemeral = Listener.bind(config.with("host", "127.0.0.1").with("port", "0"));
-            return new Lifecycle(config, ephemeral, Optional.empty(), here, pid, startNanos, Optional.empty());
+            return new Lifecycle(config, ephemeral, Map.of(), null, Optional.empty(), here, pid, startNanos, Optional.empty());
         }
         if (!config.signals()) {
-            return new Lifecycle(config, Listener.bind(config), Optional.empty(), here, pid, startNanos, Optional.empty());
+            TlsMaterial tls = TlsSettings.load(config);
+            return new Lifecycle(config, Listener.bind(config), named(config, Map.of(), Optional.empty()), tls,
+                    Optional.empty(), here, pid, startNanos, Optional.empty());
         }
         Map<String, String> env = System.getenv();
         Optional<Handoff> handoff = Optional.empty();
@@ -129,8 +143,43 @@ public final class Lifecycle {
             Optional<Listener> systemd = Listener.fromSystemd(env, pid);
             listener = systemd.isPresent() ? systemd.get() : Listener.bind(config);
         }
-        return new Lifecycle(config, listener, handoff, ThisProcess.logicalWorkingDirectory(env), pid, startNanos,
-                SystemdNotify.fromEnvironment(env));
+        TlsMaterial tls = TlsSettings.load(config); // before any listener is taken: bad material fails the start
+        Map<String, ServerSocketChannel> handed = Map.of();
+        if (handoff.isPresent() && !handoff.get().listeners().isEmpty()) {
+            try {
+                handed = HandedListeners.receive(handoff.get(), pid);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot take the listeners " + handoff.get().listeners()
+                        + " from the parent generation: " + e.getMessage(), e);
+            }
+        }
+        return new Lifecycle(config, listener, named(config, handed, handoff), tls, handoff,
+                ThisProcess.logicalWorkingDirectory(env), pid, startNanos, SystemdNotify.fromEnvironment(env));
+    }
+
+    /**
+     * The listeners beyond the main one this generation's settings ask for, handed over or bound; those its parent
+     * handed over that the settings no longer ask for are closed here (the parent closes its own when it drains).
+     */
+    private static Map<String, Listener> named(BatonConfig config, Map<String, ServerSocketChannel> handed,
+            Optional<Handoff> handoff) {
+        Map<String, Listener> named = new java.util.HashMap<>();
+        if (config.admin().isPresent()) {
+            named.put(HandedListeners.ADMIN, Listener.named(HandedListeners.ADMIN, config.admin().get(), handed, handoff));
+        }
+        if (config.https().isPresent()) {
+            named.put(HandedListeners.HTTPS, Listener.named(HandedListeners.HTTPS, config.https().get(), handed, handoff));
+        }
+        for (Map.Entry<String, ServerSocketChannel> unwanted : handed.entrySet()) {
+            if (!named.containsKey(unwanted.getKey())) {
+                try {
+                    unwanted.getValue().close();
+                } catch (IOException alreadyClosed) {
+                    // nothing of ours to release
+                }
+            }
+        }
+        return named;
     }
 
     /**
@@ -140,7 +189,8 @@ public final class Lifecycle {
      * after its successor died on probation. The {@code warmUp} paths (and {@code baton.warmUp}'s) are fetched
      * from this generation itself before it takes any connection from the listener.
      */
-    public void serve(HttpHandler root, List<Runnable> drainCallbacks, List<Runnable> resumeCallbacks, List<String> warmUp) {
+    public void serve(HttpHandler root, HttpHandler admin, List<Runnable> drainCallbacks, List<Runnable> resumeCallbacks,
+            List<String> warmUp) {
         this.resumeCallbacks = List.copyOf(resumeCallbacks);
         if (config.signals() && !config.train()) {
             Signals.install(this); // before the first accept: no signal may find accepted connections unanswered
@@ -154,7 +204,11 @@ public final class Lifecycle {
             }
         }
         boolean warms = !paths.isEmpty() || config.train();
-        server = warms ? HttpServer.startPaused(listener.channel(), root, config) : HttpServer.start(listener.channel(), root, config);
+        server = HttpServer.startPaused(listener.channel(), root, config);
+        serveNamed(root, admin);
+        if (!warms) {
+            server.resumeAccepting();
+        }
         drain = new Drain(server, listener, config.drainTimeout(), drainCallbacks, events, totals);
         if (warms) {
             warmUp(paths);
@@ -197,6 +251,26 @@ public final class Lifecycle {
             stopRequested(putOff.stop(), 0);
         } else if (putOff.upgrade()) {
             upgradeRequested();
+        }
+    }
+
+    /** The HTTPS listener serves what the main one does; the admin listener the operator's endpoints. */
+    private void serveNamed(HttpHandler root, HttpHandler admin) {
+        try {
+            if (httpsListener != null) {
+                server.serveAlsoTls(httpsListener.channel(), root, tls.sslContext());
+                events.info("https listener on {} ({}): {}", Listener.describe(httpsListener.channel()),
+                        httpsListener.source(), tls.summary());
+                for (String warning : tls.warnings()) {
+                    events.warn("https: {}", warning);
+                }
+            }
+            if (adminListener != null) {
+                server.serveAlso(adminListener.channel(), admin);
+                events.info("admin listener on {} ({})", Listener.describe(adminListener.channel()), adminListener.source());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve the listeners beyond the main one: " + e.getMessage(), e);
         }
     }
 
@@ -270,6 +344,18 @@ public final class Lifecycle {
 
     Events events() {
         return events;
+    }
+
+    /** The listeners beyond fd 0 a child gets from this generation on request, by name. */
+    Map<String, ServerSocketChannel> handedListeners() {
+        Map<String, ServerSocketChannel> handed = new java.util.LinkedHashMap<>();
+        if (adminListener != null) {
+            handed.put(HandedListeners.ADMIN, adminListener.channel());
+        }
+        if (httpsListener != null) {
+            handed.put(HandedListeners.HTTPS, httpsListener.channel());
+        }
+        return handed;
     }
 
     /** The service's counts: this generation's, on top of what its predecessors handed over. */

@@ -39,14 +39,49 @@ record Listener(ServerSocketChannel channel, String source, boolean fromFdZero) 
     }
 
     static Listener bind(BatonConfig config) {
-        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+        return bind(new InetSocketAddress(config.host(), config.port()), config.host() + ":" + config.port());
+    }
+
+    /**
+     * The listener beyond fd 0 named {@code name} ({@link HandedListeners}): the parent's copy when it handed one
+     * over (in {@code handed}), so that it never closes across an upgrade; else bound here (the first generation,
+     * or a release that adds it).
+     */
+    static Listener named(String name, InetSocketAddress address, Map<String, ServerSocketChannel> handed,
+            Optional<Handoff> handoff) {
+        ServerSocketChannel inherited = handed.get(name);
+        if (inherited != null) {
+            return new Listener(inherited, "inherited from gen " + (handoff.get().generation() - 1) + " pid "
+                    + handoff.get().parentPid(), false);
+        }
+        return bind(address, "the " + name + " listener " + describe(address));
+    }
+
+    private static Listener bind(InetSocketAddress address, String what) {
         try {
             ServerSocketChannel channel = ServerSocketChannel.open();
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             channel.bind(address, 1024);
             return new Listener(channel, "bound", false);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen on " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code host:port} as written in settings: an IPv6 host in brackets, the wildcard as 0.0.0.0 or [::]. */
+    static String describe(InetSocketAddress address) {
+        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+        if (address.getAddress() != null && address.getAddress().isAnyLocalAddress()) {
+            host = host.contains(":") ? "::" : "0.0.0.0";
+        }
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    static String describe(ServerSocketChannel channel) {
+        try {
+            return describe((InetSocketAddress) channel.getLocalAddress());
+        } catch (IOException e) {
+            return channel.toString();
         }
     }
 

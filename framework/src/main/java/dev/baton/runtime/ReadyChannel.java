@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -47,13 +48,16 @@ final class ReadyChannel implements AutoCloseable {
     private final ServerSocketChannel server;
     private final String token;
     private SocketChannel child;
+    /** The listeners beyond fd 0 a child may ask for as it starts ({@link HandedListeners}). */
+    private final Map<String, ServerSocketChannel> handed;
     /** Whether the ready child asked for this generation's totals. */
     private boolean childAsksTotals;
     /** Why the child said it cannot serve (its self-check failed), once it said so. */
     private String failure;
 
-    private ReadyChannel(Path directory) throws IOException {
+    private ReadyChannel(Path directory, Map<String, ServerSocketChannel> handed) throws IOException {
         this.directory = directory;
+        this.handed = handed;
         this.socketPath = directory.resolve("ready.sock");
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         this.server.bind(UnixDomainSocketAddress.of(socketPath));
@@ -62,12 +66,12 @@ final class ReadyChannel implements AutoCloseable {
         this.token = HexFormat.of().formatHex(secret);
     }
 
-    /** Parent side: a fresh channel for one child. */
-    static ReadyChannel open() throws IOException {
+    /** Parent side: a fresh channel for one child, which may ask for {@code handed}. */
+    static ReadyChannel open(Map<String, ServerSocketChannel> handed) throws IOException {
         Path directory = Files.createTempDirectory("baton-handoff-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         try {
-            return new ReadyChannel(directory);
+            return new ReadyChannel(directory, handed);
         } catch (IOException e) {
             Files.deleteIfExists(directory);
             throw e;
@@ -95,6 +99,7 @@ final class ReadyChannel implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         String expected = "READY " + process.pid() + " " + token;
         String failed = "FAILED " + process.pid() + " " + token + " ";
+        String asksListeners = HandedListeners.REQUEST + " " + process.pid() + " " + token;
         server.configureBlocking(false);
         try (Selector selector = Selector.open()) {
             server.register(selector, SelectionKey.OP_ACCEPT);
@@ -115,7 +120,11 @@ final class ReadyChannel implements AutoCloseable {
                     }
                     for (SelectionKey key : selector.keys()) {
                         if (key.channel() instanceof SocketChannel peer && key.isValid()) {
-                            String verdict = hear(peer, (Peer) key.attachment(), expected, failed);
+                            String verdict = hear(peer, (Peer) key.attachment(), expected, failed, asksListeners);
+                            if (asksListeners.equals(verdict)) {
+                                handListeners(peer, events);
+                                continue;
+                            }
                             if (verdict == null && !last) {
                                 child = peer;
                                 childAsksTotals = lineIn(((Peer) key.attachment()).line()).endsWith(ASKS_TOTALS);
@@ -152,7 +161,8 @@ final class ReadyChannel implements AutoCloseable {
      * Null: the expected report. Empty: nothing to decide yet. The line itself when it is the child's failure.
      * Otherwise why the peer is dropped.
      */
-    private static String hear(SocketChannel peer, Peer state, String expected, String failed) throws IOException {
+    private static String hear(SocketChannel peer, Peer state, String expected, String failed, String asksListeners)
+            throws IOException {
         int read;
         try {
             read = peer.read(state.line());
@@ -164,7 +174,7 @@ final class ReadyChannel implements AutoCloseable {
             if (line.equals(expected) || line.equals(expected + ASKS_TOTALS)) {
                 return null;
             }
-            return line.startsWith(failed) ? line
+            return line.startsWith(failed) || line.equals(asksListeners) ? line
                     : line.startsWith("READY ") ? "it reported ready with another pid or token" : "it said something else";
         }
         if (read < 0) {
@@ -174,6 +184,17 @@ final class ReadyChannel implements AutoCloseable {
             return "it sent " + LINE_MAX + " bytes and no line";
         }
         return System.nanoTime() > state.deadline() ? "it said nothing within " + PEER_DEADLINE.toMillis() + " ms" : "";
+    }
+
+    /** The child starts and asks for the listeners beyond fd 0: it gets them, and then reports ready anew. */
+    private void handListeners(SocketChannel peer, Events events) throws IOException {
+        try {
+            HandedListeners.send(peer, handed); // one small message into an empty socket buffer: never blocks
+        } catch (IOException | RuntimeException e) {
+            events.warn("cannot hand the listeners {} to the new generation: {}", handed.keySet(), e.toString());
+        } finally {
+            peer.close();
+        }
     }
 
     /** Why the child reported it cannot serve, when {@link #awaitReady} ended on that; else null. */

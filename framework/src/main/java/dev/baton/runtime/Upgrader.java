@@ -99,11 +99,11 @@ final class Upgrader {
 
     /** Null once the child is ready and has been told GO; else why the upgrade failed. */
     private String startAndAwait(Deploy deploy) throws IOException {
-        ready = ReadyChannel.open();
+        ready = ReadyChannel.open(lifecycle.handedListeners());
         Parent.mergeStderrIfStillPiped(events); // an upgrade within a second of this generation's own hand-off
         boolean piped = ChildStderr.capturable();
         Handoff handoff = new Handoff(childGeneration, ProcessHandle.current().pid(), ready.socketPath(), ready.token(), piped,
-                requestedAt, true);
+                requestedAt, true, List.copyOf(lifecycle.handedListeners().keySet()));
         lifecycle.supervisors().reloading();
         child = lifecycle.listener().startWithListenerAtFdZero(deploy.childProcess(handoff.asEnvironment(), piped, events));
         stderr = piped ? ChildStderr.relay(child) : null;

@@ -2,6 +2,7 @@ package dev.baton.server;
 
 import dev.baton.config.BatonConfig;
 import io.undertow.UndertowOptions;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
@@ -11,9 +12,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
@@ -45,8 +49,11 @@ public final class HttpServer {
     private final XnioWorker worker;
     private final HandlerThreads handlerThreads;
     private final OptionMap socketOptions;
+    private final DefaultByteBufferPool buffers;
+    private final OptionMap protocol;
     private final ChannelListener<AcceptingChannel<StreamConnection>> openListener;
-    private final AcceptingChannel<StreamConnection> server;
+    /** The main listener's acceptor first, then those {@link #serveAlso} added: all accept, pause and close together. */
+    private final List<AcceptingChannel<StreamConnection>> acceptors = new CopyOnWriteArrayList<>();
     private final Traffic traffic;
     private final int port;
 
@@ -63,7 +70,7 @@ public final class HttpServer {
                 .getMap());
         try {
             handlerThreads = HandlerThreads.start(config, worker);
-            OptionMap protocol = OptionMap.builder()
+            protocol = OptionMap.builder()
                     // Baton enforces baton.maxBodySize itself (413 before the body is read); Undertow's own
                     // limit (2 MB by default) would cut a body under it with no answer at all.
                     .set(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
@@ -75,19 +82,49 @@ public final class HttpServer {
             // virtual thread per request each request would allocate new direct buffers (direct memory ran out within
             // seconds under load): then no thread cache, but a shared queue of up to 1024 buffers (16 MB).
             boolean shared = handlerThreads.virtual();
-            DefaultByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024 - 20, shared ? 1024 : -1, shared ? 0 : 4);
-            HttpOpenListener http = new HttpOpenListener(buffers, protocol);
-            http.setRootHandler(traffic.count(CanonicalPath.before(handlerThreads.dispatchTo(root))));
+            buffers = new DefaultByteBufferPool(true, 16 * 1024 - 20, shared ? 1024 : -1, shared ? 0 : 4);
             socketOptions = OptionMap.builder()
                     .set(Options.WORKER_IO_THREADS, worker.getIoThreadCount())
                     .set(Options.TCP_NODELAY, true)
                     .getMap();
-            openListener = ChannelListeners.openListenerAdapter(traffic.track(http));
-            server = AdoptedTcpServer.serve(worker, channel, socketOptions, openListener);
+            openListener = openListener(root);
+            acceptors.add(AdoptedTcpServer.serve(worker, channel, socketOptions, openListener));
         } catch (IOException | RuntimeException e) {
             worker.shutdownNow();
             throw e;
         }
+    }
+
+    private ChannelListener<AcceptingChannel<StreamConnection>> openListener(HttpHandler root) {
+        return ChannelListeners.openListenerAdapter(traffic.track(http(root)));
+    }
+
+    private HttpOpenListener http(HttpHandler root) {
+        HttpOpenListener http = new HttpOpenListener(buffers, protocol);
+        http.setRootHandler(traffic.count(CanonicalPath.before(handlerThreads.dispatchTo(root))));
+        return http;
+    }
+
+    /**
+     * Serves {@code root} over TLS on another listening socket too, as {@link #serveAlso} does over plain HTTP:
+     * each connection Baton accepts is wrapped in {@code tls}'s engine (server side) before HTTP sees it.
+     */
+    public void serveAlsoTls(ServerSocketChannel channel, HttpHandler root, SSLContext tls) throws IOException {
+        UndertowXnioSsl ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.EMPTY, buffers, tls);
+        HttpOpenListener http = http(root);
+        ChannelListener<StreamConnection> handshake = connection ->
+                http.handleEvent(ssl.wrapExistingConnection(connection, OptionMap.EMPTY, false));
+        acceptors.add(AdoptedTcpServer.serve(worker, channel, socketOptions,
+                ChannelListeners.openListenerAdapter(traffic.track(handshake))));
+    }
+
+    /**
+     * Serves {@code root} on another listening socket too (the admin listener), with the same threads, limits and
+     * drain: from here on, accepting, pausing, parking and closing apply to every listener. Call it before
+     * accepting resumes.
+     */
+    public void serveAlso(ServerSocketChannel channel, HttpHandler root) throws IOException {
+        acceptors.add(AdoptedTcpServer.serve(worker, channel, socketOptions, openListener(root)));
     }
 
     /** Serves HTTP on {@code channel}, which must be bound and listening, with {@code config}'s threads and limits. */
@@ -150,12 +187,16 @@ public final class HttpServer {
 
     /** Stops taking connections from the listening socket for now; connections already taken are served. */
     public void pauseAccepting() {
-        server.suspendAccepts();
+        for (AcceptingChannel<StreamConnection> acceptor : acceptors) {
+            acceptor.suspendAccepts();
+        }
         awaitAcceptedConnections();
     }
 
     public void resumeAccepting() {
-        server.resumeAccepts();
+        for (AcceptingChannel<StreamConnection> acceptor : acceptors) {
+            acceptor.resumeAccepts();
+        }
     }
 
     /**
@@ -164,7 +205,9 @@ public final class HttpServer {
      * are served with {@code Connection: close}, as in a drain.
      */
     public void park() {
-        server.suspendAccepts();
+        for (AcceptingChannel<StreamConnection> acceptor : acceptors) {
+            acceptor.suspendAccepts();
+        }
         traffic.startDraining();
         awaitAcceptedConnections();
     }
@@ -172,12 +215,16 @@ public final class HttpServer {
     /** Serves again after {@link #park()}: takes connections, and keeps open ones alive. */
     public void unpark() {
         traffic.stopDraining();
-        server.resumeAccepts();
+        for (AcceptingChannel<StreamConnection> acceptor : acceptors) {
+            acceptor.resumeAccepts();
+        }
     }
 
     /** Closes this process's copy of the listening socket after {@link #park()}. */
     public void closeListener() {
-        IoUtils.safeClose(server);
+        for (AcceptingChannel<StreamConnection> acceptor : acceptors) {
+            IoUtils.safeClose(acceptor);
+        }
     }
 
     /**
@@ -185,8 +232,12 @@ public final class HttpServer {
      * another copy is open (a new generation), so nothing queued is refused.
      */
     public void stopAccepting() {
-        server.suspendAccepts();
-        IoUtils.safeClose(server);
+        for (AcceptingChannel<StreamConnection> acceptor : acceptors) {
+            acceptor.suspendAccepts();
+        }
+        for (AcceptingChannel<StreamConnection> acceptor : acceptors) {
+            IoUtils.safeClose(acceptor);
+        }
         traffic.startDraining();
         awaitAcceptedConnections();
     }

@@ -90,7 +90,7 @@ class BatonConfigTest {
         BatonConfig config = BatonConfig.from(Map.of(), env);
         assertEquals("host=localhost port=1 ioThreads=3 workerThreads=5 virtualThreads=false maxBodySize=1KB drainTimeout=1s"
                 + " readyTimeout=2s probation=30s warmUp=(none) warmUpTime=1s train=false requestHeadTimeout=3s readTimeout=4s writeTimeout=30s keepAliveTimeout=75s"
-                + " jar=app.jar pidFile=app.pid signals=false opsPath=/baton readinessTimeout=500ms accessLog=false metrics=true dev=false"
+                + " jar=app.jar pidFile=app.pid signals=false opsPath=/baton admin=off https=off tlsCert=(none) tlsKey=(none) tlsKeystore=(none) tlsKeystorePasswordFile=(none) readinessTimeout=500ms accessLog=false metrics=true dev=false"
                 + " ownerPid=(none)", config.describe());
         assertEquals(Duration.ofSeconds(5), env("BATON_WRITE_TIMEOUT", "5s").writeTimeout());
         assertEquals(Duration.ofSeconds(6), env("BATON_KEEP_ALIVE_TIMEOUT", "6s").keepAliveTimeout());
@@ -182,6 +182,19 @@ class BatonConfigTest {
         }
     }
 
+    @Test
+    void theAdminListenerIsAnAddressOrOff() {
+        assertEquals(java.util.Optional.of(new java.net.InetSocketAddress("127.0.0.1", 9090)),
+                props("baton.admin", "127.0.0.1:9090").admin());
+        assertEquals(java.util.Optional.of(new java.net.InetSocketAddress("::1", 0)), props("baton.admin", "[::1]:0").admin());
+        assertEquals(java.util.Optional.empty(), props("baton.admin", "off").admin());
+        assertEquals(java.util.Optional.empty(), BatonConfig.defaults().admin());
+        for (String bad : new String[] {"9090", ":9090", "::1:9090", "127.0.0.1:65536", "127.0.0.1:", "127.0.0.1:http"}) {
+            assertRejected("baton.admin", bad, "host:port like 127.0.0.1:9090 ([::1]:9090 for IPv6), or off",
+                    () -> props("baton.admin", bad));
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({
         "BATON_PORT, 65536, an integer from 0 to 65535", "BATON_PORT, -1, an integer from 0 to 65535",
@@ -213,7 +226,7 @@ class BatonConfigTest {
         assertEquals("unknown setting baton.prot (did you mean baton.port?); known settings: baton.host, baton.port,"
                 + " baton.ioThreads, baton.workerThreads, baton.virtualThreads, baton.maxBodySize, baton.drainTimeout, baton.readyTimeout,"
                 + " baton.probation, baton.warmUp, baton.warmUpTime, baton.train, baton.requestHeadTimeout, baton.readTimeout, baton.writeTimeout, baton.keepAliveTimeout,"
-                + " baton.jar, baton.pidFile, baton.signals, baton.opsPath, baton.readinessTimeout, baton.accessLog, baton.metrics, baton.dev,"
+                + " baton.jar, baton.pidFile, baton.signals, baton.opsPath, baton.admin, baton.https, baton.tlsCert, baton.tlsKey, baton.tlsKeystore, baton.tlsKeystorePasswordFile, baton.readinessTimeout, baton.accessLog, baton.metrics, baton.dev,"
                 + " baton.ownerPid", e.getMessage());
         assertEquals("baton.prot", e.key());
     }
@@ -364,7 +377,7 @@ class BatonConfigTest {
         assertTrue(line.endsWith(" virtualThreads=auto maxBodySize=10MB drainTimeout=0s readyTimeout=1m probation=30s warmUp=(none) warmUpTime=1s train=false"
                 + " requestHeadTimeout=10s"
                 + " readTimeout=30s writeTimeout=30s keepAliveTimeout=75s jar=/srv/app.jar pidFile=(none) signals=true"
-                + " opsPath=/baton readinessTimeout=500ms accessLog=false metrics=true dev=false ownerPid=(none)"),
+                + " opsPath=/baton admin=off https=off tlsCert=(none) tlsKey=(none) tlsKeystore=(none) tlsKeystorePasswordFile=(none) readinessTimeout=500ms accessLog=false metrics=true dev=false ownerPid=(none)"),
                 line);
     }
 }

@@ -27,7 +27,7 @@ class ReadyChannelTest {
     @BeforeEach
     void open() throws Exception {
         child = new ProcessBuilder("sleep", "60").start();
-        channel = ReadyChannel.open();
+        channel = ReadyChannel.open(java.util.Map.of());
     }
 
     @AfterEach
