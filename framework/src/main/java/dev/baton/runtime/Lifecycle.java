@@ -144,6 +144,9 @@ public final class Lifecycle {
             listener = systemd.isPresent() ? systemd.get() : Listener.bind(config);
         }
         TlsMaterial tls = TlsSettings.load(config); // before any listener is taken: bad material fails the start
+        if (config.admin().isPresent() || config.https().isPresent()) {
+            ChannelFds.check(); // now rather than at the first upgrade, which could not hand them over
+        }
         Map<String, ServerSocketChannel> handed = Map.of();
         if (handoff.isPresent() && !handoff.get().listeners().isEmpty()) {
             try {
