@@ -151,9 +151,11 @@ public final class Lifecycle {
         if (handoff.isPresent() && !handoff.get().listeners().isEmpty()) {
             try {
                 handed = HandedListeners.receive(handoff.get(), pid);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot take the listeners " + handoff.get().listeners()
-                        + " from the parent generation: " + e.getMessage(), e);
+            } catch (IOException | RuntimeException e) {
+                // A parent killed as this process starts takes its copies with it: binding them here works then,
+                // and fails (as the start must) while a living parent still holds them.
+                new Events(handoff.get().generation(), pid).warn("cannot take the listeners {} from the parent"
+                        + " generation ({}): binding them", handoff.get().listeners(), e.getMessage());
             }
         }
         return new Lifecycle(config, listener, named(config, handed, handoff), tls, handoff,

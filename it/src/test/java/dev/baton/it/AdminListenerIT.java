@@ -82,6 +82,27 @@ class AdminListenerIT {
         }
     }
 
+    @Test
+    void aChildWhoseParentIsKilledDuringTheHandOffServesTheAdminListenerToo() throws Exception {
+        int adminPort = freePort();
+        try (Deployment app = new Deployment().start("-Dbaton.admin=127.0.0.1:" + adminPort)) {
+            long gen1 = app.currentPid();
+            app.signal(gen1, "USR2");
+            long child = app.awaitSpawned(2);
+            app.signal(gen1, "KILL"); // before or after the child took its copy of the admin listener: both must serve
+            assertTrue(app.firstProcess().waitFor(5, TimeUnit.SECONDS));
+            app.awaitLog("gen=2 pid=" + child + " parent gen 1 pid " + gen1 + " died during the hand-off; taking over", 60);
+            app.await(() -> {
+                try {
+                    return admin(adminPort, "/baton/status").contains("\"pid\":" + child);
+                } catch (IOException e) {
+                    return false;
+                }
+            }, 10, "gen 2 to answer on the admin listener\n" + app.tail());
+            assertTrue(app.get("/").contains("gen 2 pid " + child));
+        }
+    }
+
     /** The inodes of the TCP sockets listening on {@code port}, from the kernel's tables. */
     private static Set<String> listeningInodes(int port) throws IOException {
         Set<String> inodes = new HashSet<>();
