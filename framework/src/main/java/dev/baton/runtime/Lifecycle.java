@@ -122,8 +122,9 @@ public final class Lifecycle {
         }
         if (!config.signals()) {
             TlsMaterial tls = TlsSettings.load(config);
-            return new Lifecycle(config, Listener.bind(config), named(config, Map.of(), Optional.empty()), tls,
-                    Optional.empty(), here, pid, startNanos, Optional.empty());
+            Listeners bound = Listeners.bound(config);
+            return new Lifecycle(config, bound.main(), bound.named(), tls, Optional.empty(), here, pid, startNanos,
+                    Optional.empty());
         }
         Map<String, String> env = System.getenv();
         Optional<Handoff> handoff = Optional.empty();
@@ -136,55 +137,13 @@ public final class Lifecycle {
                 new Events(1, pid).warn("ignoring hand-off variables: {}", ignored);
             }
         }
-        Listener listener;
-        if (handoff.isPresent()) {
-            listener = Listener.inherited(handoff.get());
-        } else {
-            Optional<Listener> systemd = Listener.fromSystemd(env, pid);
-            listener = systemd.isPresent() ? systemd.get() : Listener.bind(config);
-        }
         TlsMaterial tls = TlsSettings.load(config); // before any listener is taken: bad material fails the start
         if (config.admin().isPresent() || config.https().isPresent()) {
             ChannelFds.check(); // now rather than at the first upgrade, which could not hand them over
         }
-        Map<String, ServerSocketChannel> handed = Map.of();
-        if (handoff.isPresent() && !handoff.get().listeners().isEmpty()) {
-            try {
-                handed = HandedListeners.receive(handoff.get(), pid);
-            } catch (IOException | RuntimeException e) {
-                // A parent killed as this process starts takes its copies with it: binding them here works then,
-                // and fails (as the start must) while a living parent still holds them.
-                new Events(handoff.get().generation(), pid).warn("cannot take the listeners {} from the parent"
-                        + " generation ({}): binding them", handoff.get().listeners(), e.getMessage());
-            }
-        }
-        return new Lifecycle(config, listener, named(config, handed, handoff), tls, handoff,
+        Listeners listeners = Listeners.open(config, handoff, env, pid);
+        return new Lifecycle(config, listeners.main(), listeners.named(), tls, handoff,
                 ThisProcess.logicalWorkingDirectory(env), pid, startNanos, SystemdNotify.fromEnvironment(env));
-    }
-
-    /**
-     * The listeners beyond the main one this generation's settings ask for, handed over or bound; those its parent
-     * handed over that the settings no longer ask for are closed here (the parent closes its own when it drains).
-     */
-    private static Map<String, Listener> named(BatonConfig config, Map<String, ServerSocketChannel> handed,
-            Optional<Handoff> handoff) {
-        Map<String, Listener> named = new java.util.HashMap<>();
-        if (config.admin().isPresent()) {
-            named.put(HandedListeners.ADMIN, Listener.named(HandedListeners.ADMIN, config.admin().get(), handed, handoff));
-        }
-        if (config.https().isPresent()) {
-            named.put(HandedListeners.HTTPS, Listener.named(HandedListeners.HTTPS, config.https().get(), handed, handoff));
-        }
-        for (Map.Entry<String, ServerSocketChannel> unwanted : handed.entrySet()) {
-            if (!named.containsKey(unwanted.getKey())) {
-                try {
-                    unwanted.getValue().close();
-                } catch (IOException alreadyClosed) {
-                    // nothing of ours to release
-                }
-            }
-        }
-        return named;
     }
 
     /**

@@ -17,25 +17,22 @@ import java.util.Optional;
  */
 record Listener(ServerSocketChannel channel, String source, boolean fromFdZero) {
 
-    private static final int SYSTEMD_FIRST_FD = 3;
+    static final int SYSTEMD_FIRST_FD = 3;
 
     /** The listener a parent handed over at fd 0. */
     static Listener inherited(Handoff handoff) {
         return new Listener(inheritedChannel(), "inherited from gen " + (handoff.generation() - 1) + " pid " + handoff.parentPid(), true);
     }
 
-    /** systemd's listener when it activated this very process with one socket, else empty. */
-    static Optional<Listener> fromSystemd(Map<String, String> env, long pid) {
-        if (!Long.toString(pid).equals(env.get("LISTEN_PID")) || !"1".equals(env.get("LISTEN_FDS"))) {
-            return Optional.empty();
-        }
+    /** systemd's socket at {@code fd}, moved to fd 0: the one fd a child started with stdin inherited gets. */
+    static Listener fromSystemdFd(int fd) {
         try {
-            Native.dup2(SYSTEMD_FIRST_FD, 0);
-            Native.close(SYSTEMD_FIRST_FD);
+            Native.dup2(fd, 0);
+            Native.close(fd);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot take systemd's socket (fd 3)", e);
+            throw new UncheckedIOException("cannot take systemd's socket (fd " + fd + ")", e);
         }
-        return Optional.of(new Listener(inheritedChannel(), "systemd socket activation", true));
+        return new Listener(inheritedChannel(), "systemd socket activation", true);
     }
 
     static Listener bind(BatonConfig config) {
@@ -43,18 +40,13 @@ record Listener(ServerSocketChannel channel, String source, boolean fromFdZero) 
     }
 
     /**
-     * The listener beyond fd 0 named {@code name} ({@link HandedListeners}): the parent's copy when it handed one
-     * over (in {@code handed}), so that it never closes across an upgrade; else bound here (the first generation,
-     * or a release that adds it).
+     * The listener beyond fd 0 named {@code name}: the one {@code offered} (by the parent, or by systemd) when there
+     * is one, so that it never closes across an upgrade; else bound here (the first generation, or a release that
+     * adds it).
      */
-    static Listener named(String name, InetSocketAddress address, Map<String, ServerSocketChannel> handed,
-            Optional<Handoff> handoff) {
-        ServerSocketChannel inherited = handed.get(name);
-        if (inherited != null) {
-            return new Listener(inherited, "inherited from gen " + (handoff.get().generation() - 1) + " pid "
-                    + handoff.get().parentPid(), false);
-        }
-        return bind(address, "the " + name + " listener " + describe(address));
+    static Listener named(String name, InetSocketAddress address, Map<String, Listener> offered) {
+        Listener given = offered.get(name);
+        return given != null ? given : bind(address, "the " + name + " listener " + describe(address));
     }
 
     private static Listener bind(InetSocketAddress address, String what) {

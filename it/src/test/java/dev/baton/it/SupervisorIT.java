@@ -123,6 +123,51 @@ class SupervisorIT {
         }
     }
 
+    /**
+     * Several sockets, named as a socket unit's FileDescriptorName= names them (LISTEN_FDNAMES): the one named
+     * admin is the admin listener, the other the main one; an upgrade hands both on.
+     */
+    @Test
+    void takesNamedListenersFromSystemdAndHandsThemOn() throws Exception {
+        try (Deployment app = new Deployment()) {
+            String systemd = String.join("\n",
+                    "import os, socket, sys",
+                    "main = socket.socket(); main.bind(('127.0.0.1', 0)); main.listen(128)",
+                    "admin = socket.socket(); admin.bind(('127.0.0.1', 0)); admin.listen(128)",
+                    "print(main.getsockname()[1], admin.getsockname()[1], flush=True)",
+                    "a, m = os.dup(admin.fileno()), os.dup(main.fileno())  # above 3 and 4, which the sockets hold now",
+                    "os.dup2(a, 3); os.dup2(m, 4)",
+                    "os.set_inheritable(3, True); os.set_inheritable(4, True)",
+                    "os.environ['LISTEN_FDS'] = '2'; os.environ['LISTEN_FDNAMES'] = 'admin:web'",
+                    "os.environ['LISTEN_PID'] = str(os.getpid())",
+                    "os.execv(sys.argv[1], sys.argv[1:])");
+            Process process = new ProcessBuilder("python3", "-c", systemd,
+                    java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dbaton.pidFile=" + app.pidFile, "-Dbaton.admin=127.0.0.1:1", "-Dbaton.probation=0s", "-jar", "app.jar")
+                    .directory(app.dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(app.log.toFile())).start();
+            try {
+                app.awaitLog("ready", 30);
+                String[] ports = Files.readAllLines(app.log).get(0).trim().split(" ");
+                int port = Integer.parseInt(ports[0]);
+                int admin = Integer.parseInt(ports[1]);
+                assertTrue(app.logText().contains("listening on 127.0.0.1:" + port + " (systemd socket activation)"), app.tail());
+                assertTrue(app.logText().contains("admin listener on 127.0.0.1:" + admin + " (systemd socket activation)"), app.tail());
+                assertTrue(RawHttp.get(admin, "/baton/status", 10_000).contains("\"generation\":1"));
+                assertTrue(RawHttp.get(port, "/", 10_000).contains("gen 1 pid " + process.pid()));
+                app.signal(process.pid(), "USR2");
+                long next = app.awaitNewPid(process.pid(), 60);
+                app.awaitLog("admin listener on 127.0.0.1:" + admin + " (inherited from gen 1 pid " + process.pid() + ")", 30);
+                assertTrue(RawHttp.get(admin, "/baton/status", 10_000).contains("\"pid\":" + next));
+                assertTrue(RawHttp.get(port, "/", 10_000).contains("gen 2 pid " + next));
+            } finally {
+                process.destroy();
+                process.waitFor(20, TimeUnit.SECONDS);
+                process.destroyForcibly();
+            }
+        }
+    }
+
     @Test
     void aStopDuringAnUpgradeTakesTheChildDownToo() throws Exception {
         try (Deployment app = new Deployment().start()) {
