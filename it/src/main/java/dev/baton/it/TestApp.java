@@ -1,6 +1,7 @@
 package dev.baton.it;
 
 import dev.baton.Baton;
+import dev.baton.config.BatonConfig;
 
 /** The app the integration tests deploy and upgrade: says who answered, and can be slow on request. */
 public final class TestApp {
@@ -8,7 +9,10 @@ public final class TestApp {
     private TestApp() {}
 
     public static void main(String[] args) {
-        Baton app = Baton.create();
+        serve(Baton.create());
+    }
+
+    private static void serve(Baton app) {
         long pid = ProcessHandle.current().pid();
         app.get("/", ctx -> ctx.text("gen " + app.generation() + " pid " + pid));
         app.get("/slow", ctx -> {
@@ -32,6 +36,13 @@ public final class TestApp {
             app.readiness("flag", () -> !java.nio.file.Files.exists(flag));
         }
         app.start();
+    }
+
+    /** A release whose own configuration adds the admin listener, on the port -DtestApp.adminPort names. */
+    public static final class WithAdmin {
+        public static void main(String[] args) {
+            serve(Baton.create(BatonConfig.load().with("admin", "127.0.0.1:" + System.getProperty("testApp.adminPort"))));
+        }
     }
 
     /** A broken release: its main fails before the app starts. */

@@ -103,6 +103,32 @@ class AdminListenerIT {
         }
     }
 
+    @Test
+    void aReleaseThatAddsTheAdminListenerBindsItAndOneThatDropsItClosesIt() throws Exception {
+        int adminPort = freePort();
+        try (Deployment app = new Deployment().start("-DtestApp.adminPort=" + adminPort)) {
+            assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", adminPort).close());
+            Path plain = app.dir.resolve("plain.jar");
+            Files.copy(app.jar, plain);
+            Path incoming = app.dir.resolve("incoming.jar");
+            Jars.withMainClass(plain, incoming, "dev.baton.it.TestApp$WithAdmin");
+            Files.move(incoming, app.jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            long gen2 = app.upgrade();
+            app.awaitLog("gen=2 pid=" + gen2 + " admin listener on 127.0.0.1:" + adminPort + " (bound)", 10);
+            assertTrue(admin(adminPort, "/baton/status").contains("\"pid\":" + gen2));
+
+            Files.copy(plain, incoming);
+            Files.move(incoming, app.jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            long gen3 = app.upgrade();
+            app.awaitGone(gen2, 30);
+            assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", adminPort).close(),
+                    "the release that dropped it holds no copy, and its parent closed its own");
+            assertTrue(app.get("/baton/status").contains("\"pid\":" + gen3), "the endpoints are on the main port again");
+        }
+    }
+
     /** The inodes of the TCP sockets listening on {@code port}, from the kernel's tables. */
     private static Set<String> listeningInodes(int port) throws IOException {
         Set<String> inodes = new HashSet<>();
