@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.SocketFactory;
 
 /**
  * HTTP/1.1 clients that keep their connections alive and never retry: a request that meets a refused, reset or
@@ -38,6 +39,7 @@ public final class KeepAliveClient implements AutoCloseable {
     private final List<Thread> clients = new ArrayList<>();
     private final String host;
     private final int port;
+    private final SocketFactory sockets;
     private final long deadline;
     private volatile boolean running = true;
     private volatile AnswerListener listener = (answer, at) -> {};
@@ -50,6 +52,12 @@ public final class KeepAliveClient implements AutoCloseable {
 
     /** Starts {@code connections} clients; each stops by itself after {@code maxSeconds}. */
     public KeepAliveClient(String host, int port, int connections, long maxSeconds) {
+        this(SocketFactory.getDefault(), host, port, connections, maxSeconds);
+    }
+
+    /** As above, over the sockets {@code sockets} makes (e.g. TLS ones, from an SSLContext's factory). */
+    public KeepAliveClient(SocketFactory sockets, String host, int port, int connections, long maxSeconds) {
+        this.sockets = sockets;
         this.host = host;
         this.port = port;
         this.deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
@@ -101,7 +109,7 @@ public final class KeepAliveClient implements AutoCloseable {
                 // steady load that leaves the two cores some room for a starting generation
                 Thread.sleep(1);
                 if (socket == null) {
-                    socket = new Socket(host, port);
+                    socket = sockets.createSocket(host, port);
                     socket.setSoTimeout(30_000);
                     in = new BufferedInputStream(socket.getInputStream());
                     connectionsOpened.incrementAndGet();

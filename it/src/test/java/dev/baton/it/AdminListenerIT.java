@@ -163,7 +163,7 @@ class AdminListenerIT {
     }
 
     /** How many listening TCP sockets {@code pid} holds. */
-    private static long listenersHeldBy(long pid) throws IOException {
+    static long listenersHeldBy(long pid) throws IOException {
         Set<String> held = socketInodes(pid);
         long count = 0;
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
