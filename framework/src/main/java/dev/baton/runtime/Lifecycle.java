@@ -51,10 +51,9 @@ public final class Lifecycle {
 
     private final BatonConfig config;
     private final Listener listener;
-    /** The operator's own listener ({@code baton.admin}), or null. */
-    private final Listener adminListener;
-    /** The HTTPS listener ({@code baton.https}) and what it serves, or null. */
-    private final Listener httpsListener;
+    /** The main listener, and the admin and HTTPS ones when the settings ask for them. */
+    private final Listeners listeners;
+    /** What the HTTPS listener serves, or null. */
     private final TlsMaterial tls;
     private final Optional<Handoff> handoff;
     private final Path workingDirectory;
@@ -86,12 +85,11 @@ public final class Lifecycle {
     /** After GO without probation, to a successor that asked: the link its final totals go over once drained. */
     private ProbationLink successorLink;
 
-    private Lifecycle(BatonConfig config, Listener listener, Map<String, Listener> named, TlsMaterial tls,
-            Optional<Handoff> handoff, Path workingDirectory, long pid, long startNanos, Optional<SystemdNotify> systemd) {
+    private Lifecycle(BatonConfig config, Listeners listeners, TlsMaterial tls, Optional<Handoff> handoff,
+            Path workingDirectory, long pid, long startNanos, Optional<SystemdNotify> systemd) {
         this.config = config;
-        this.listener = listener;
-        this.adminListener = named.get(HandedListeners.ADMIN);
-        this.httpsListener = named.get(HandedListeners.HTTPS);
+        this.listener = listeners.main();
+        this.listeners = listeners;
         this.tls = tls;
         this.handoff = handoff;
         this.workingDirectory = workingDirectory;
@@ -118,12 +116,12 @@ public final class Lifecycle {
         if (config.train()) {
             // A private port: a training run must not take, or need, the service's.
             Listener ephemeral = Listener.bind(config.with("host", "127.0.0.1").with("port", "0"));
-            return new Lifecycle(config, ephemeral, Map.of(), null, Optional.empty(), here, pid, startNanos, Optional.empty());
+            return new Lifecycle(config, new Listeners(ephemeral, Map.of()), null, Optional.empty(), here, pid, startNanos,
+                    Optional.empty());
         }
         if (!config.signals()) {
             TlsMaterial tls = TlsSettings.load(config);
-            Listeners bound = Listeners.bound(config);
-            return new Lifecycle(config, bound.main(), bound.named(), tls, Optional.empty(), here, pid, startNanos,
+            return new Lifecycle(config, Listeners.bound(config), tls, Optional.empty(), here, pid, startNanos,
                     Optional.empty());
         }
         Map<String, String> env = System.getenv();
@@ -141,8 +139,7 @@ public final class Lifecycle {
         if (config.admin().isPresent() || config.https().isPresent()) {
             ChannelFds.check(); // now rather than at the first upgrade, which could not hand them over
         }
-        Listeners listeners = Listeners.open(config, handoff, env, pid);
-        return new Lifecycle(config, listeners.main(), listeners.named(), tls, handoff,
+        return new Lifecycle(config, Listeners.open(config, handoff, env, pid), tls, handoff,
                 ThisProcess.logicalWorkingDirectory(env), pid, startNanos, SystemdNotify.fromEnvironment(env));
     }
 
@@ -169,7 +166,7 @@ public final class Lifecycle {
         }
         boolean warms = !paths.isEmpty() || config.train();
         server = HttpServer.startPaused(listener.channel(), root, config);
-        serveNamed(root, admin);
+        listeners.serveOthers(server, root, admin, tls, events);
         if (!warms) {
             server.resumeAccepting();
         }
@@ -215,26 +212,6 @@ public final class Lifecycle {
             stopRequested(putOff.stop(), 0);
         } else if (putOff.upgrade()) {
             upgradeRequested();
-        }
-    }
-
-    /** The HTTPS listener serves what the main one does; the admin listener the operator's endpoints. */
-    private void serveNamed(HttpHandler root, HttpHandler admin) {
-        try {
-            if (httpsListener != null) {
-                server.serveAlsoTls(httpsListener.channel(), root, tls.sslContext());
-                events.info("https listener on {} ({}): {}", Listener.describe(httpsListener.channel()),
-                        httpsListener.source(), tls.summary());
-                for (String warning : tls.warnings()) {
-                    events.warn("https: {}", warning);
-                }
-            }
-            if (adminListener != null) {
-                server.serveAlso(adminListener.channel(), admin);
-                events.info("admin listener on {} ({})", Listener.describe(adminListener.channel()), adminListener.source());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve the listeners beyond the main one: " + e.getMessage(), e);
         }
     }
 
@@ -312,14 +289,7 @@ public final class Lifecycle {
 
     /** The listeners beyond fd 0 a child gets from this generation on request, by name. */
     Map<String, ServerSocketChannel> handedListeners() {
-        Map<String, ServerSocketChannel> handed = new java.util.LinkedHashMap<>();
-        if (adminListener != null) {
-            handed.put(HandedListeners.ADMIN, adminListener.channel());
-        }
-        if (httpsListener != null) {
-            handed.put(HandedListeners.HTTPS, httpsListener.channel());
-        }
-        return handed;
+        return listeners.handed();
     }
 
     /** The service's counts: this generation's, on top of what its predecessors handed over. */

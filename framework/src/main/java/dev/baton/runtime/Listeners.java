@@ -1,10 +1,14 @@
 package dev.baton.runtime;
 
 import dev.baton.config.BatonConfig;
+import dev.baton.server.HttpServer;
+import dev.baton.tls.TlsMaterial;
+import io.undertow.server.HttpHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.ServerSocketChannel;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,6 +20,39 @@ import java.util.Optional;
 record Listeners(Listener main, Map<String, Listener> named) {
 
     private static final String SYSTEMD = "systemd socket activation";
+
+    /**
+     * Serves the listeners beyond the main one on {@code server}: the HTTPS one what the main one serves
+     * ({@code root}), with {@code tls}; the admin one the operator's endpoints ({@code admin}).
+     */
+    void serveOthers(HttpServer server, HttpHandler root, HttpHandler admin, TlsMaterial tls, Events events) {
+        Listener https = named.get(HandedListeners.HTTPS);
+        Listener operator = named.get(HandedListeners.ADMIN);
+        try {
+            if (https != null) {
+                server.serveAlsoTls(https.channel(), root, tls.sslContext());
+                events.info("https listener on {} ({}): {}", Listener.describe(https.channel()), https.source(), tls.summary());
+                for (String warning : tls.warnings()) {
+                    events.warn("https: {}", warning);
+                }
+            }
+            if (operator != null) {
+                server.serveAlso(operator.channel(), admin);
+                events.info("admin listener on {} ({})", Listener.describe(operator.channel()), operator.source());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve the listeners beyond the main one: " + e.getMessage(), e);
+        }
+    }
+
+    /** The listeners beyond fd 0, by name, as a child gets them on request ({@link HandedListeners}). */
+    Map<String, ServerSocketChannel> handed() {
+        Map<String, ServerSocketChannel> handed = new LinkedHashMap<>();
+        for (Map.Entry<String, Listener> each : named.entrySet()) {
+            handed.put(each.getKey(), each.getValue().channel());
+        }
+        return handed;
+    }
 
     /** Without a parent or systemd: everything bound here. */
     static Listeners bound(BatonConfig config) {
