@@ -32,5 +32,6 @@ if (problem != null) {
 new File(project, 'mvnw').setExecutable(true, false)
 new File(project, 'deploy/deploy.sh').setExecutable(true, false)
 new File(project, 'deploy/baton').setExecutable(true, false)
+new File(project, 'deploy/rolling.sh').setExecutable(true, false)
 // Maven's resource copying leaves .gitignore out of the archetype jar, so it travels as gitignore.
 new File(project, 'gitignore').renameTo(new File(project, '.gitignore'))

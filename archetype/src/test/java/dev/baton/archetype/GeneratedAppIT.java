@@ -152,6 +152,8 @@ class GeneratedAppIT {
             Result stop = run(project, 60, batonEnv, baton, "stop");
             assertEquals(0, stop.exit, stop.output);
             assertFalse(running(second), "baton stop waited until gen 2 had exited");
+
+            rollingDeployStopsAtTheFirstHostThatFails(project, broken, pids);
         } finally {
             stopAll(pids);
         }
@@ -280,6 +282,73 @@ class GeneratedAppIT {
             value = value instanceof Map ? ((Map<String, Object>) value).get(key) : null;
         }
         return value;
+    }
+
+    /**
+     * deploy/rolling.sh over two hosts, each a directory of this machine with a real app running from the layout
+     * deploy.sh makes; a fake ssh runs the command in the host's home with the host's settings, a fake scp copies
+     * into it. A good release reaches both, one after the other; a broken one stops at the first host, which keeps
+     * serving, and the second is never touched.
+     */
+    private static void rollingDeployStopsAtTheFirstHostThatFails(Path project, Path broken, Set<Long> pids) throws Exception {
+        shellcheck(project.resolve("deploy/rolling.sh"));
+        Path fleet = WORK.resolve("fleet");
+        Path bin = Files.createDirectories(fleet.resolve("bin"));
+        Files.writeString(bin.resolve("ssh"), "#!/bin/sh\n# ssh HOST COMMAND, as sshd runs it: in HOST's home, with HOST's settings\n"
+                + "host=$1; shift\ncd \"" + fleet + "/$host/home\" && . \"" + fleet + "/$host/env\" && exec sh -c \"$*\"\n");
+        Files.writeString(bin.resolve("scp"), "#!/bin/sh\n# scp FILE HOST:PATH, PATH relative to HOST's home\n"
+                + "dest=$2; host=${dest%%:*}\nexec cp \"$1\" \"" + fleet + "/$host/home/${dest#*:}\"\n");
+        bin.resolve("ssh").toFile().setExecutable(true);
+        bin.resolve("scp").toFile().setExecutable(true);
+        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        Map<String, Path> pidFiles = new java.util.LinkedHashMap<>();
+        for (String host : List.of("a", "b")) {
+            Path home = Files.createDirectories(fleet.resolve(host).resolve("home"));
+            Path appDir = fleet.resolve(host).resolve("opt");
+            int port = freePort();
+            ports.put(host, port);
+            pidFiles.put(host, appDir.resolve("shop.pid"));
+            Map<String, String> settings = Map.of("APP_DIR", appDir.toString(), "PID_FILE", appDir.resolve("shop.pid").toString(),
+                    "PORT", Integer.toString(port), "JAVA", JAVA, "WAIT_SECONDS", "60", "ARCHIVE", "no");
+            StringBuilder env = new StringBuilder();
+            settings.forEach((key, value) -> env.append("export ").append(key).append("='").append(value).append("'\n"));
+            Files.writeString(fleet.resolve(host).resolve("env"), env);
+            assertEquals(0, run(home, 30, settings, project.resolve("deploy/deploy.sh").toString(),
+                    project.resolve("target/shop.jar").toString()).exit);
+            Process app = new ProcessBuilder(JAVA, "-Dbaton.host=127.0.0.1", "-Dbaton.port=" + port,
+                    "-Dbaton.pidFile=" + appDir.resolve("shop.pid"), "-Dbaton.probation=1s", "-jar",
+                    appDir.resolve("current.jar").toString())
+                    .directory(appDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(appDir.resolve("app.log").toFile())).start();
+            pids.add(app.pid());
+            await(() -> pidIn(appDir.resolve("shop.pid")) == app.pid(), 30, "host " + host + " to serve", appDir.resolve("app.log"));
+        }
+        Path routes = project.resolve("src/main/java/com/example/shop/GreetingRoutes.java");
+        Files.writeString(routes, Files.readString(routes).replace("\"hello again from ", "\"hello at last from "));
+        Result v3 = mavenWrapper(project, "-o", "package", "-DskipTests");
+        assertEquals(0, v3.exit, v3.output);
+        Map<String, String> operator = Map.of("PATH", bin + File.pathSeparator + System.getenv("PATH"), "REMOTE_SUDO", "");
+        String rolling = project.resolve("deploy/rolling.sh").toString();
+
+        Result rolled = run(project, 240, operator, rolling, "a", "b", "--", "target/shop.jar");
+        assertEquals(0, rolled.exit, rolled.output);
+        assertTrue(rolled.output.indexOf("rolling: a: deploy: ") < rolled.output.indexOf("rolling: b (2 of 2)"),
+                "one host after the other:\n" + rolled.output);
+        assertTrue(rolled.output.contains("rolling: all 2 hosts serve shop.jar"), rolled.output);
+        for (String host : ports.keySet()) {
+            pids.add(pidIn(pidFiles.get(host)));
+            assertTrue(get(ports.get(host), "/").endsWith("hello at last from shop, gen 2\n"), host + ": " + get(ports.get(host), "/"));
+        }
+
+        long bServing = pidIn(pidFiles.get("b"));
+        Result stopped = run(project, 240, operator, rolling, "a", "b", "--", broken.toString());
+        assertEquals(1, stopped.exit, stopped.output);
+        assertTrue(stopped.output.contains("rolling: stopped at a (baton: upgrade failed: refused "), stopped.output);
+        assertFalse(stopped.output.contains("rolling: b"), "b was never touched:\n" + stopped.output);
+        assertEquals(bServing, pidIn(pidFiles.get("b")));
+        for (String host : ports.keySet()) {
+            assertTrue(get(ports.get(host), "/").endsWith("hello at last from shop, gen 2\n"), host + " serves on");
+        }
     }
 
     private static boolean onPath(String command) {
