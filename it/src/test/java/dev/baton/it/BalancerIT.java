@@ -43,15 +43,17 @@ class BalancerIT {
     private static final Pattern DRAINING = Pattern.compile("draining \\d+ exchanges on (\\d+) connections");
 
     @Test
-    void haproxyTakesAnInstanceOutWhileItIsNotReadyAndAnUpgradeBehindItLosesNoRequest() throws Exception {
+    void haproxyTakesAnInstanceOutWhileItIsNotReadyAndAFleetBehindItLosesNoRequest() throws Exception {
         String haproxy = installed("haproxy");
-        try (Deployment a = new Deployment(); Deployment b = new Deployment()) {
+        int[] ports = {freePort(), freePort(), freePort()};
+        try (Deployment a = new Deployment(); Deployment b = new Deployment(); Deployment c = new Deployment()) {
             Path aNotReady = a.dir.resolve("not-ready");
-            a.start("-DtestApp.notReadyWhile=" + aNotReady);
-            b.start("-DtestApp.notReadyWhile=" + b.dir.resolve("not-ready"));
-            try (Balancer balancer = Balancer.haproxy(haproxy, a.port(), b.port())) {
-                balancer.await(() -> "UP".equals(balancer.haproxyStatus("app1")) && "UP".equals(balancer.haproxyStatus("app2")),
-                        15, "both servers UP");
+            a.start("-Dbaton.port=" + ports[0], "-DtestApp.notReadyWhile=" + aNotReady);
+            b.start("-Dbaton.port=" + ports[1]);
+            c.start("-Dbaton.port=" + ports[2]);
+            try (Balancer balancer = Balancer.haproxy(haproxy, ports[0], ports[1], ports[2])) {
+                balancer.await(() -> Stream.of("app1", "app2", "app3").allMatch(server -> "UP".equals(balancer.haproxyStatus(server))),
+                        15, "the three servers UP");
 
                 // The app's readiness check fails on a: HAProxy marks it DOWN (2 failed checks) and sends it nothing.
                 Files.createFile(aNotReady);
@@ -60,10 +62,10 @@ class BalancerIT {
                 long outMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failing);
                 assertTrue(outMillis < 5_000, "out after " + outMillis + " ms (inter 2s fastinter 500ms fall 2)");
                 assertEquals("UP", balancer.haproxyStatus("app2"));
-                long bPid = b.currentPid();
+                long aPid = a.currentPid();
                 for (int i = 0; i < 10; i++) {
                     String answer = balancer.get("/");
-                    assertTrue(answer.startsWith("HTTP/1.1 200 ") && answer.endsWith("\r\n\r\ngen 1 pid " + bPid), answer);
+                    assertTrue(answer.startsWith("HTTP/1.1 200 ") && !answer.endsWith("pid " + aPid), answer);
                 }
                 // Ready again: UP after 2 good checks, and it serves again.
                 Files.delete(aNotReady);
@@ -71,51 +73,65 @@ class BalancerIT {
                 balancer.await(() -> "UP".equals(balancer.haproxyStatus("app1")), 10, "app1 UP again");
                 System.out.println("haproxy: app1 DOWN " + outMillis + " ms after its readiness failed, UP "
                         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - passing) + " ms after it passed again");
-                long aPid = a.currentPid();
                 balancer.await(() -> balancer.get("/").endsWith("\r\n\r\ngen 1 pid " + aPid), 5, "app1 to serve again");
 
-                upgradeBothUnderLoad(balancer, a, b);
+                rollingUpgradeAndARestartUnderLoad(balancer, ports, a, b, c);
             }
         }
     }
 
     @Test
-    void anUpgradeBehindNginxLosesNoRequest() throws Exception {
+    void aFleetBehindNginxLosesNoRequest() throws Exception {
         String nginx = installed("nginx");
-        try (Deployment a = new Deployment().start(); Deployment b = new Deployment().start();
-                Balancer balancer = Balancer.nginx(nginx, a.port(), b.port())) {
+        int[] ports = {freePort(), freePort(), freePort()};
+        try (Deployment a = new Deployment().start("-Dbaton.port=" + ports[0]);
+                Deployment b = new Deployment().start("-Dbaton.port=" + ports[1]);
+                Deployment c = new Deployment().start("-Dbaton.port=" + ports[2]);
+                Balancer balancer = Balancer.nginx(nginx, ports[0], ports[1], ports[2])) {
             balancer.await(() -> balancer.get("/").startsWith("HTTP/1.1 200 "), 15, "nginx to answer");
-            upgradeBothUnderLoad(balancer, a, b);
+            rollingUpgradeAndARestartUnderLoad(balancer, ports, a, b, c);
         }
     }
 
     /**
-     * Upgrades a, then b, each while keep-alive clients that never retry go through the balancer, which holds
-     * kept-alive connections to both: none of the clients' requests may fail or be answered other than 2xx.
+     * Under load through the balancer (keep-alive clients that never retry, and wrk where it is installed): a
+     * rolling upgrade of the three instances, one after the other; then one stopped with SIGTERM (it drains) and
+     * started again. No request may fail or be answered other than 2xx, at any client of the balancer.
      */
-    private static void upgradeBothUnderLoad(Balancer balancer, Deployment a, Deployment b) throws Exception {
-        KeepAliveClient load = new KeepAliveClient("127.0.0.1", balancer.port, 4, 60);
-        long aPid;
-        long bPid;
+    private static void rollingUpgradeAndARestartUnderLoad(Balancer balancer, int[] ports, Deployment... apps) throws Exception {
+        KeepAliveClient load = new KeepAliveClient("127.0.0.1", balancer.port, 4, 120);
+        Wrk.Run wrk = Wrk.start(balancer.port, 120);
+        long[] upgraded = new long[apps.length];
         try (load) {
             balancer.await(() -> load.ok() > 200, 20, "load through the balancer");
-            aPid = a.upgrade();
-            long afterA = load.ok();
-            balancer.await(() -> load.ok() > afterA + 200, 20, "load after a's upgrade");
-            bPid = b.upgrade();
-            long afterB = load.ok();
-            balancer.await(() -> load.ok() > afterB + 200, 20, "load after b's upgrade");
+            for (int i = 0; i < apps.length; i++) {
+                upgraded[i] = apps[i].upgrade();
+                long before = load.ok();
+                balancer.await(() -> load.ok() > before + 200, 20, "load after upgrade " + (i + 1));
+            }
+            // Taken out for maintenance and back: SIGTERM drains it (its listener refuses from then on), the
+            // balancer sends the next requests elsewhere; started again on the same port, it takes its share.
+            Deployment maintained = apps[1];
+            maintained.signal(upgraded[1], "TERM");
+            maintained.awaitGone(upgraded[1], 30);
+            long down = load.ok();
+            balancer.await(() -> load.ok() > down + 200, 20, "load while one instance is stopped");
+            maintained.start("-Dbaton.port=" + ports[1]);
+            long restarted = maintained.currentPid();
+            balancer.await(() -> load.answers().containsKey("gen 1 pid " + restarted), 30, "the restarted instance to serve");
         }
-        System.out.println("through " + balancer.name + ", both upgraded: " + load.summary());
-        String summary = load.summary() + "\n--- " + balancer.name + " log:\n" + balancer.tail() + "\n--- a:\n" + a.tail()
-                + "\n--- b:\n" + b.tail();
+        Wrk.Result wrkResult = Wrk.stop(wrk);
+        System.out.println("through " + balancer.name + ", three upgraded and one restarted: " + load.summary() + "; wrk " + wrkResult);
+        String summary = load.summary() + "; wrk " + wrkResult + "\n--- " + balancer.name + " log:\n" + balancer.tail();
         assertEquals(0, load.failed(), summary);
         assertEquals(0, load.non2xx(), summary);
-        assertTrue(load.answers().containsKey("gen 2 pid " + aPid) && load.answers().containsKey("gen 2 pid " + bPid),
-                load.answers().keySet() + "\n" + summary);
+        assertTrue(wrkResult.clean(), summary);
+        for (int i = 0; i < apps.length; i++) {
+            assertTrue(load.answers().containsKey("gen 2 pid " + upgraded[i]), load.answers().keySet() + "\n" + summary);
+        }
         // The balancer had kept-alive connections to the generations it upgraded away from: these were the
         // connections answered with Connection: close.
-        for (Deployment app : List.of(a, b)) {
+        for (Deployment app : apps) {
             Matcher draining = DRAINING.matcher(app.logText());
             assertTrue(draining.find() && Integer.parseInt(draining.group(1)) > 0, app.tail());
         }
@@ -154,7 +170,7 @@ class BalancerIT {
         }
 
         /** haproxy.cfg as the page shows it, behind a global section with an admin socket. */
-        static Balancer haproxy(String binary, int app1, int app2) throws Exception {
+        static Balancer haproxy(String binary, int app1, int app2, int app3) throws Exception {
             Balancer balancer = new Balancer("haproxy");
             Path global = balancer.dir.resolve("global.cfg");
             Files.writeString(global, "global\n    stats socket " + balancer.dir.resolve("admin.sock") + " mode 600 level admin\n");
@@ -162,7 +178,8 @@ class BalancerIT {
             Files.writeString(config, localized("haproxy.cfg", List.of(
                     "bind :80", "bind 127.0.0.1:" + balancer.port,
                     "10.0.0.11:8080", "127.0.0.1:" + app1,
-                    "10.0.0.12:8080", "127.0.0.1:" + app2)));
+                    "10.0.0.12:8080", "127.0.0.1:" + app2,
+                    "10.0.0.13:8080", "127.0.0.1:" + app3)));
             // -db: in the foreground, its warnings (server UP/DOWN) on stderr
             balancer.start(binary, "-db", "-f", global.toString(), "-f", config.toString(),
                     "-p", balancer.dir.resolve("haproxy.pid").toString());
@@ -170,14 +187,15 @@ class BalancerIT {
         }
 
         /** nginx.conf as the page shows it (a conf.d file), in an http block of a main file of the test's own. */
-        static Balancer nginx(String binary, int app1, int app2) throws Exception {
+        static Balancer nginx(String binary, int app1, int app2, int app3) throws Exception {
             Balancer balancer = new Balancer("nginx");
             Path dir = balancer.dir;
             Path app = dir.resolve("app.conf");
             Files.writeString(app, localized("nginx.conf", List.of(
                     "listen 80;", "listen 127.0.0.1:" + balancer.port + ";",
                     "10.0.0.11:8080", "127.0.0.1:" + app1,
-                    "10.0.0.12:8080", "127.0.0.1:" + app2)));
+                    "10.0.0.12:8080", "127.0.0.1:" + app2,
+                    "10.0.0.13:8080", "127.0.0.1:" + app3)));
             Path main = dir.resolve("nginx.conf");
             Files.writeString(main, String.join("\n",
                     "daemon off;",
