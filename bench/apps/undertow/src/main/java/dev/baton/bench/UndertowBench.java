@@ -7,7 +7,22 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.util.Headers;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * The floor of bench/run: a plain Undertow {@link HttpHandler} on {@code Undertow.builder()} defaults (IO threads =
@@ -16,6 +31,10 @@ import java.nio.ByteBuffer;
  * (dispatch to a worker + blocking mode), which is what Baton does for a default (blocking) handler.
  * {@code GET /blocking} sleeps 20 ms before it answers (a database call); on the IO thread it first dispatches itself
  * to a worker, as an Undertow handler that blocks must.
+ *
+ * <p>{@code -Dbench.httpsPort=N -Dbench.tlsCert=cert.pem -Dbench.tlsKey=key.pem} adds an HTTPS listener on the same
+ * host ({@code addHttpsListener} with an {@link SSLContext} built by the JDK alone from the PEM chain and its unencrypted
+ * PKCS#8 key, EC or RSA), serving the same handler: the JDK's default TLS protocols and suites.
  */
 public final class UndertowBench {
 
@@ -39,9 +58,41 @@ public final class UndertowBench {
         if (Boolean.getBoolean("bench.dispatch")) {
             handler = new BlockingHandler(handler);
         }
-        Undertow server = Undertow.builder().addHttpListener(port, host).setHandler(handler).build();
+        Undertow.Builder builder = Undertow.builder().addHttpListener(port, host).setHandler(handler);
+        Integer httpsPort = Integer.getInteger("bench.httpsPort");
+        if (httpsPort != null) {
+            builder.addHttpsListener(httpsPort, host, sslContext(
+                    Path.of(System.getProperty("bench.tlsCert")), Path.of(System.getProperty("bench.tlsKey"))));
+        }
+        Undertow server = builder.build();
         server.start();
-        System.out.println("undertow listening on " + host + ":" + port);
+        System.out.println("undertow listening on " + host + ":" + port + (httpsPort == null ? "" : ", https on " + httpsPort));
+    }
+
+    /** A TLS context serving the PEM chain {@code cert} with the PKCS#8 PEM key {@code key} (JDK defaults otherwise). */
+    static SSLContext sslContext(Path cert, Path key) {
+        try {
+            Certificate[] chain;
+            try (InputStream in = Files.newInputStream(cert)) {
+                chain = CertificateFactory.getInstance("X.509").generateCertificates(in).toArray(new Certificate[0]);
+            }
+            String pem = Files.readString(key, StandardCharsets.US_ASCII);
+            String base64 = pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
+            PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64));
+            String algorithm = chain[0].getPublicKey().getAlgorithm();
+            PrivateKey privateKey = KeyFactory.getInstance(algorithm).generatePrivate(spec);
+            char[] password = new char[0];
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("server", privateKey, password, chain);
+            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(store, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers.getKeyManagers(), null, null);
+            return context;
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new IllegalStateException("cannot read the TLS material " + cert + ", " + key + ": " + e, e);
+        }
     }
 
     private static void blocking(HttpServerExchange exchange) throws InterruptedException {
