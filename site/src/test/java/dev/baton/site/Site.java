@@ -12,7 +12,7 @@ final class Site {
 
     /** Every page the site must have, in the order of its navigation. */
     static final List<String> PAGES = List.of("index", "getting-started", "routing", "dagger", "testing", "zero-downtime",
-            "dev-mode", "deploying", "operations", "benchmarks", "faq");
+            "dev-mode", "deploying", "fleet", "operations", "benchmarks", "faq");
 
     private Site() {}
 
