@@ -110,7 +110,9 @@ public final class HttpServer {
      * each connection Baton accepts is wrapped in {@code tls}'s engine (server side) before HTTP sees it.
      */
     public void serveAlsoTls(ServerSocketChannel channel, HttpHandler root, SSLContext tls) throws IOException {
-        UndertowXnioSsl ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.EMPTY, buffers, tls);
+        // The buffers Undertow's own HTTPS listener has for TLS (17 KB, 12 cached per thread): a whole TLS record
+        // (16 KB of data, its header and tag) fits them, not Baton's 16 KB ones.
+        UndertowXnioSsl ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true), tls);
         HttpOpenListener http = http(root);
         ChannelListener<StreamConnection> handshake = connection ->
                 http.handleEvent(ssl.wrapExistingConnection(connection, OptionMap.EMPTY, false));
