@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -29,7 +27,7 @@ class AdminListenerIT {
 
     @Test
     void theAdminListenerServesTheEndpointsAndSurvivesUpgrades() throws Exception {
-        int adminPort = freePort();
+        int adminPort = Deployment.freePort();
         try (Deployment app = new Deployment().start("-Dbaton.admin=127.0.0.1:" + adminPort)) {
             long gen1 = app.currentPid();
             app.awaitLog("gen=1 pid=" + gen1 + " admin listener on 127.0.0.1:" + adminPort + " (bound)", 10);
@@ -84,7 +82,7 @@ class AdminListenerIT {
 
     @Test
     void aChildWhoseParentIsKilledDuringTheHandOffServesTheAdminListenerToo() throws Exception {
-        int adminPort = freePort();
+        int adminPort = Deployment.freePort();
         try (Deployment app = new Deployment().start("-Dbaton.admin=127.0.0.1:" + adminPort)) {
             long gen1 = app.currentPid();
             app.signal(gen1, "USR2");
@@ -105,7 +103,7 @@ class AdminListenerIT {
 
     @Test
     void aReleaseThatAddsTheAdminListenerBindsItAndOneThatDropsItClosesIt() throws Exception {
-        int adminPort = freePort();
+        int adminPort = Deployment.freePort();
         try (Deployment app = new Deployment().start("-DtestApp.adminPort=" + adminPort)) {
             assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", adminPort).close());
             Path plain = app.dir.resolve("plain.jar");
@@ -182,9 +180,4 @@ class AdminListenerIT {
         return RawHttp.get(port, path, 10_000);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -9,8 +9,6 @@ import dev.baton.tools.KeepAliveClient;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -45,7 +43,7 @@ class BalancerIT {
     @Test
     void haproxyTakesAnInstanceOutWhileItIsNotReadyAndAFleetBehindItLosesNoRequest() throws Exception {
         String haproxy = installed("haproxy");
-        int[] ports = {freePort(), freePort(), freePort()};
+        int[] ports = {Deployment.freePort(), Deployment.freePort(), Deployment.freePort()};
         try (Deployment a = new Deployment(); Deployment b = new Deployment(); Deployment c = new Deployment()) {
             Path aNotReady = a.dir.resolve("not-ready");
             a.start("-Dbaton.port=" + ports[0], "-DtestApp.notReadyWhile=" + aNotReady);
@@ -83,7 +81,7 @@ class BalancerIT {
     @Test
     void aFleetBehindNginxLosesNoRequest() throws Exception {
         String nginx = installed("nginx");
-        int[] ports = {freePort(), freePort(), freePort()};
+        int[] ports = {Deployment.freePort(), Deployment.freePort(), Deployment.freePort()};
         try (Deployment a = new Deployment().start("-Dbaton.port=" + ports[0]);
                 Deployment b = new Deployment().start("-Dbaton.port=" + ports[1]);
                 Deployment c = new Deployment().start("-Dbaton.port=" + ports[2]);
@@ -147,11 +145,6 @@ class BalancerIT {
         return found;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
 
     /** A balancer process of the test's own, its files in a temporary directory; closing stops it. */
     private static final class Balancer implements AutoCloseable {
@@ -166,7 +159,7 @@ class BalancerIT {
             this.name = name;
             this.dir = Files.createTempDirectory("baton-it-" + name + "-");
             this.log = dir.resolve(name + ".log");
-            this.port = freePort();
+            this.port = Deployment.freePort();
         }
 
         /** haproxy.cfg as the page shows it, behind a global section with an admin socket. */

@@ -175,6 +175,13 @@ final class Deployment implements AutoCloseable {
         }
     }
 
+    /** A port free on 127.0.0.1 now, for a listener a test names in advance. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+
     /** One GET on a fresh connection that asks to be closed. */
     String get(String path) throws IOException {
         return RawHttp.get(port, path, 30_000);

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.baton.tools.KeepAliveClient;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +74,7 @@ class DevModeIT {
 
     @Test
     void editsReloadWithoutAFailedRequestACompileErrorKeepsTheLastGoodBuildAndCtrlCLeavesNothing() throws Exception {
-        int port = freePort();
+        int port = Deployment.freePort();
         Dev dev = Dev.start(port, "dev1.log");
         try {
             dev.await(() -> dev.output().contains("] started in "), 120, "baton:dev to start the app");
@@ -134,7 +132,7 @@ class DevModeIT {
 
     @Test
     void killingMavensJvmStopsTheAppWithinSeconds() throws Exception {
-        int port = freePort();
+        int port = Deployment.freePort();
         Dev dev = Dev.start(port, "dev2.log");
         try {
             dev.await(() -> dev.output().contains("] started in "), 120, "baton:dev to start the app");
@@ -257,11 +255,6 @@ class DevModeIT {
         return n;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
 
     /** One GET on a fresh connection that asks to be closed: the whole response ("" when nothing answers). */
     private static String get(int port, String path) {

@@ -3,10 +3,7 @@ package dev.baton.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +14,7 @@ import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +26,7 @@ class HttpsIT {
 
     @Test
     void aRenewedCertificateIsAnUpgradeAndABrokenOneIsRefused() throws Exception {
-        int httpsPort = freePort();
+        int httpsPort = Deployment.freePort();
         try (Deployment app = new Deployment()) {
             Path tls = Files.createDirectories(app.dir.resolve("tls"));
             Path cert = tls.resolve("fullchain.pem");
@@ -72,7 +66,7 @@ class HttpsIT {
 
             // a key that is not the certificate's: refused, and the renewed certificate serves on
             Path otherKey = tls.resolve("other.pem");
-            openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", otherKey.toString());
+            TestTls.openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", otherKey.toString());
             Files.move(otherKey, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             app.signal(gen2, "USR2");
             app.awaitLog("gen=2 pid=" + gen2 + " upgrade failed: ", 60);
@@ -93,9 +87,7 @@ class HttpsIT {
 
     /** One GET over TLS on a fresh connection: the answer, the SHA-256 of the certificate served, the protocol. */
     private static Answer https(int port) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new TrustAny()}, null); // which certificate serves is what is checked
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+        try (SSLSocket socket = (SSLSocket) TestTls.trustingAny().getSocketFactory().createSocket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             socket.startHandshake();
             X509Certificate served = (X509Certificate) socket.getSession().getPeerCertificates()[0];
@@ -115,53 +107,17 @@ class HttpsIT {
         }
     }
 
-    /** A new EC key and a self-signed certificate for 127.0.0.1 named {@code name}, put in place by rename. */
+    /** A new key and certificate named {@code name} in place (as certbot renews), and the certificate's SHA-256. */
     private static String renew(Path dir, String name, Path cert, Path key) throws Exception {
-        Path newKey = dir.resolve(name + "-key.pem");
-        Path newCert = dir.resolve(name + "-cert.pem");
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-                "-subj", "/CN=" + name, "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", newKey.toString(),
-                "-out", newCert.toString());
-        Files.move(newKey, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        Files.move(newCert, cert, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        TestTls.selfSigned(name, cert, key);
         var factory = java.security.cert.CertificateFactory.getInstance("X.509");
         try (var in = Files.newInputStream(cert)) {
             return fingerprint((X509Certificate) factory.generateCertificate(in));
         }
     }
 
-    private static void openssl(String... args) throws Exception {
-        String[] command = new String[args.length + 1];
-        command[0] = "openssl";
-        System.arraycopy(args, 0, command, 1, args.length);
-        Process openssl = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(openssl.waitFor(30, TimeUnit.SECONDS) && openssl.exitValue() == 0, "openssl " + String.join(" ", args) + ":\n" + out);
-    }
-
     private static String fingerprint(X509Certificate certificate) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** Trusts whatever the server sends: the test compares the certificate itself. */
-    private static final class TrustAny implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
-    }
 }

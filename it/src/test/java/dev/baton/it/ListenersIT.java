@@ -5,19 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.tools.KeepAliveClient;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,17 +23,14 @@ class ListenersIT {
 
     @Test
     void threeListenersThroughFiveUpgradesUnderLoadLoseNothing() throws Exception {
-        int httpsPort = freePort();
-        int adminPort = freePort();
+        int httpsPort = Deployment.freePort();
+        int adminPort = Deployment.freePort();
         try (Deployment app = new Deployment()) {
             Path tls = Files.createDirectories(app.dir.resolve("tls"));
-            openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-                    "-subj", "/CN=listeners", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", tls.resolve("privkey.pem").toString(), "-out", tls.resolve("fullchain.pem").toString());
+            TestTls.selfSigned("listeners", tls.resolve("fullchain.pem"), tls.resolve("privkey.pem"));
             app.start("-Dbaton.https=127.0.0.1:" + httpsPort, "-Dbaton.admin=127.0.0.1:" + adminPort,
                     "-Dbaton.tlsCert=" + tls.resolve("fullchain.pem"), "-Dbaton.tlsKey=" + tls.resolve("privkey.pem"));
-            SSLContext trusting = SSLContext.getInstance("TLS");
-            trusting.init(null, new TrustManager[] {new TrustAny()}, null);
+            SSLContext trusting = TestTls.trustingAny();
 
             AtomicInteger probes = new AtomicInteger();
             AtomicReference<String> probeFailure = new AtomicReference<>();
@@ -84,37 +75,6 @@ class ListenersIT {
                 List<String> served = https.answers().keySet().stream().sorted().toList();
                 assertTrue(served.stream().anyMatch(answer -> answer.startsWith("gen 6 ")), "HTTPS reached gen 6: " + served);
             }
-        }
-    }
-
-    private static void openssl(String... args) throws Exception {
-        String[] command = new String[args.length + 1];
-        command[0] = "openssl";
-        System.arraycopy(args, 0, command, 1, args.length);
-        Process openssl = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(openssl.waitFor(30, TimeUnit.SECONDS) && openssl.exitValue() == 0, out);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** The test checks what is served, not who signed it. */
-    private static final class TrustAny implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }
