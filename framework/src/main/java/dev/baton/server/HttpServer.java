@@ -5,7 +5,9 @@ import io.undertow.UndertowOptions;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
+import io.undertow.server.protocol.http2.Http2OpenListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -27,11 +29,12 @@ import org.xnio.StreamConnection;
 import org.xnio.Xnio;
 import org.xnio.XnioWorker;
 import org.xnio.channels.AcceptingChannel;
+import org.xnio.ssl.SslConnection;
 
 /**
- * Undertow's HTTP/1.1 protocol on a listening socket handed in from outside, with the drain Baton needs:
- * stop accepting, serve what is still coming on open connections with {@code Connection: close}, close
- * connections once provably idle, cut what remains at the deadline.
+ * Undertow's HTTP/1.1 protocol on a listening socket handed in from outside (and HTTP/2 over TLS), with the drain
+ * Baton needs: stop accepting, serve what is still coming on open connections with {@code Connection: close}, close
+ * connections once provably idle (HTTP/2 ones after GOAWAY, see {@link Traffic}), cut what remains at the deadline.
  */
 public final class HttpServer {
 
@@ -101,21 +104,33 @@ public final class HttpServer {
 
     private HttpOpenListener http(HttpHandler root) {
         HttpOpenListener http = new HttpOpenListener(buffers, protocol);
-        http.setRootHandler(traffic.count(CanonicalPath.before(handlerThreads.dispatchTo(root))));
+        http.setRootHandler(handlers(root));
         return http;
+    }
+
+    private HttpHandler handlers(HttpHandler root) {
+        return traffic.count(CanonicalPath.before(handlerThreads.dispatchTo(root)));
     }
 
     /**
      * Serves {@code root} over TLS on another listening socket too, as {@link #serveAlso} does over plain HTTP:
-     * each connection Baton accepts is wrapped in {@code tls}'s engine (server side) before HTTP sees it.
+     * each connection Baton accepts is wrapped in {@code tls}'s engine (server side) before HTTP sees it. ALPN offers
+     * HTTP/2 ("h2") and HTTP/1.1, as Undertow's own HTTPS listener does with HTTP/2 enabled; a client that asks
+     * for neither gets HTTP/1.1.
      */
     public void serveAlsoTls(ServerSocketChannel channel, HttpHandler root, SSLContext tls) throws IOException {
         // The buffers Undertow's own HTTPS listener has for TLS (17 KB, 12 cached per thread): a whole TLS record
         // (16 KB of data, its header and tag) fits them, not Baton's 16 KB ones.
         UndertowXnioSsl ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true), tls);
-        HttpOpenListener http = http(root);
-        ChannelListener<StreamConnection> handshake = connection ->
-                http.handleEvent(ssl.wrapExistingConnection(connection, OptionMap.EMPTY, false));
+        AlpnOpenListener alpn = new AlpnOpenListener(buffers, protocol, http(root));
+        TrackedHttp2OpenListener http2 = new TrackedHttp2OpenListener(buffers, protocol, traffic);
+        http2.setRootHandler(handlers(root));
+        alpn.addProtocol(Http2OpenListener.HTTP2, http2, 10);
+        ChannelListener<StreamConnection> handshake = connection -> {
+            SslConnection wrapped = ssl.wrapExistingConnection(connection, OptionMap.EMPTY, false);
+            traffic.wrapped(connection, wrapped);
+            alpn.handleEvent(wrapped);
+        };
         acceptors.add(AdoptedTcpServer.serve(worker, channel, socketOptions,
                 ChannelListeners.openListenerAdapter(traffic.track(handshake))));
     }

@@ -1,12 +1,18 @@
 package dev.baton.server;
 
+import io.undertow.protocols.http2.GoAwayNotice;
+import io.undertow.protocols.http2.Http2Channel;
 import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ServerConnection;
+import io.undertow.util.AttachmentKey;
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,29 +29,60 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * it has provably been idle. Undertow's {@code GracefulShutdownHandler} answers 503 instead, and closing the
  * worker closes idle connections under clients that are about to reuse them. Also cuts the exchanges whose
  * client stalled (see {@link StalledReadConduit}, {@link StalledWriteConduit}).
+ *
+ * <p>An HTTP/2 connection (ALPN h2 on the HTTPS listener) counts each stream as an exchange, and is never closed
+ * bare, since its client may be opening a stream right then: a drain sends it GOAWAY in two phases, as Envoy and
+ * nghttp2 do. First a notice with the last stream id 2^31-1: no new streams, please, and every stream already on
+ * its way is served. After {@link #GOAWAY_GRACE} (any stream the client sent before it read the notice has arrived
+ * by then) the real last stream id follows, and once the streams in flight finished, Undertow's own GOAWAY ends the
+ * connection.
  */
 final class Traffic {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+    /** Between the GOAWAY notice (last stream id 2^31-1) and the GOAWAY with the real last stream id. */
+    static final long GOAWAY_GRACE = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * How old an HTTP/2 connection must be before its first GOAWAY: a server's first frame must be its SETTINGS,
+     * which Undertow sends once the client's preface came (at once, from a client that speaks at all).
+     */
+    private static final long SETTLED = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final AttachmentKey<Connection> CONNECTION = AttachmentKey.create(Connection.class);
+
+    /** Where a drain stands with an HTTP/2 connection. */
+    enum GoAway { NONE, NOTICE, FINAL, CLOSING }
 
     /** Per connection: exchanges running on it, when it last finished one, whether bytes came since. */
     static final class Connection {
         final StreamConnection channel;
         final AtomicInteger active = new AtomicInteger();
         final AtomicBoolean cut = new AtomicBoolean();
-        volatile long idleSince = System.nanoTime();
+        final long openedAt = System.nanoTime();
+        volatile long idleSince = openedAt;
         /**
          * Bytes came that no exchange has started on yet: the head of a request, whole or not. Such a connection
          * is never closed as idle, or that request would be reset instead of answered.
          */
         volatile boolean requestPending;
+        /** The connection as HTTP sees it when it is wrapped in TLS; else null. */
+        volatile StreamConnection wrapped;
+        /** The HTTP/2 connection on it once ALPN chose h2; else null. */
+        volatile Http2Channel http2;
+        /** Changed on the connection's IO thread only. */
+        volatile GoAway goAway = GoAway.NONE;
+        volatile long goAwaySince;
 
         Connection(StreamConnection channel) {
             this.channel = channel;
         }
 
-        boolean inExchange() {
-            return active.get() > 0;
+        /**
+         * Whether a wait for bytes is a stall: an HTTP/1.1 exchange reads its body then. An HTTP/2 connection reads
+         * frames for all its streams all along, so a quiet one with a stream in flight is not stalled.
+         */
+        boolean awaitsBody() {
+            return http2 == null && active.get() > 0;
         }
 
         void received() {
@@ -56,6 +93,8 @@ final class Traffic {
     }
 
     private final Map<StreamConnection, Connection> connections = new ConcurrentHashMap<>();
+    /** The same connections under the name HTTP knows them by, where that is another (TLS). */
+    private final Map<StreamConnection, Connection> wrapped = new ConcurrentHashMap<>();
     private final AtomicInteger exchanges = new AtomicInteger();
     private final AtomicLong stalledCut = new AtomicLong();
     private final long readTimeoutNanos;
@@ -74,7 +113,7 @@ final class Traffic {
             connections.put(channel, connection);
             // Beneath Undertow's own conduits, which it stacks on top when the open listener runs.
             ConduitStreamSourceChannel source = channel.getSourceChannel();
-            source.setConduit(new StalledReadConduit(source.getConduit(), readTimeoutNanos, connection::inExchange,
+            source.setConduit(new StalledReadConduit(source.getConduit(), readTimeoutNanos, connection::awaitsBody,
                     connection::received, () -> cut(connection, "no byte of its request body came"),
                     () -> !channel.getSinkChannel().isOpen()));
             ConduitStreamSinkChannel sink = channel.getSinkChannel();
@@ -85,18 +124,61 @@ final class Traffic {
             ChannelListener<? super StreamConnection> undertows = channel.getCloseListener();
             channel.setCloseListener(closed -> {
                 connections.remove(closed);
+                forgetWrapped(connection);
                 ChannelListeners.invokeChannelListener(closed, undertows);
             });
             if (!channel.isOpen()) {
                 connections.remove(channel);
+                forgetWrapped(connection);
             }
         };
+    }
+
+    private void forgetWrapped(Connection connection) {
+        StreamConnection outer = connection.wrapped;
+        if (outer != null) {
+            wrapped.remove(outer);
+        }
+    }
+
+    /** {@code accepted}, a connection {@link #track tracked} here, is known to HTTP as {@code outer} (TLS on it). */
+    void wrapped(StreamConnection accepted, StreamConnection outer) {
+        Connection connection = connections.get(accepted);
+        if (connection != null) {
+            connection.wrapped = outer;
+            wrapped.put(outer, connection);
+            if (!accepted.isOpen()) {
+                wrapped.remove(outer);
+            }
+        }
+    }
+
+    /** The connection {@code underlying} (as HTTP knows it) now speaks HTTP/2 on {@code http2}. On its IO thread. */
+    void http2(StreamConnection underlying, Http2Channel http2) {
+        Connection connection = lookUp(underlying);
+        if (connection != null) {
+            connection.http2 = http2;
+            http2.putAttachment(CONNECTION, connection);
+        }
+    }
+
+    private Connection lookUp(StreamConnection channel) {
+        Connection connection = connections.get(channel);
+        return connection != null ? connection : wrapped.get(channel);
+    }
+
+    private Connection connectionOf(ServerConnection serverConnection) {
+        if (serverConnection instanceof AbstractServerConnection http1) {
+            return lookUp(http1.getChannel());
+        }
+        // HTTP/2: the stream's connection passes attachments on to its Http2Channel, where http2() put it.
+        return serverConnection.getAttachment(CONNECTION);
     }
 
     /** Wraps the root handler so that each exchange is counted on its connection. */
     HttpHandler count(HttpHandler next) {
         return exchange -> {
-            Connection connection = connections.get(((AbstractServerConnection) exchange.getConnection()).getChannel());
+            Connection connection = connectionOf(exchange.getConnection());
             exchanges.incrementAndGet();
             if (connection != null) {
                 connection.active.incrementAndGet();
@@ -107,7 +189,8 @@ final class Traffic {
                 if (connection != null) {
                     connection.idleSince = System.nanoTime();
                     // Bytes read beyond this exchange: the start of a pipelined request, not idleness.
-                    connection.requestPending |= ((AbstractServerConnection) done.getConnection()).getExtraBytes() != null;
+                    connection.requestPending |= done.getConnection() instanceof AbstractServerConnection http1
+                            && http1.getExtraBytes() != null;
                     connection.active.decrementAndGet();
                 }
                 exchanges.decrementAndGet();
@@ -124,8 +207,10 @@ final class Traffic {
         }
     }
 
+    /** From now on responses say {@code Connection: close}, and HTTP/2 connections get their GOAWAY notice. */
     void startDraining() {
         draining = true;
+        endHttp2(System.nanoTime());
     }
 
     /** Open connections are kept alive again: the generation serves on (its successor died on probation). */
@@ -176,10 +261,11 @@ final class Traffic {
      */
     void closeIdle(long idleNanos) {
         long now = System.nanoTime();
+        endHttp2(now);
         for (Connection connection : connections.values()) {
-            if (closableAsIdle(connection, now, idleNanos)) {
+            if (connection.http2 == null && closableAsIdle(connection, now, idleNanos)) {
                 connection.channel.getIoThread().execute(() -> {
-                    if (closableAsIdle(connection, System.nanoTime(), idleNanos)) {
+                    if (connection.http2 == null && closableAsIdle(connection, System.nanoTime(), idleNanos)) {
                         IoUtils.safeClose(connection.channel);
                     }
                 });
@@ -189,6 +275,67 @@ final class Traffic {
 
     private static boolean closableAsIdle(Connection connection, long now, long idleNanos) {
         return connection.active.get() == 0 && !connection.requestPending && now - connection.idleSince >= idleNanos;
+    }
+
+    /** Moves each HTTP/2 connection a step towards its end, if its time has come: see the class comment. */
+    private void endHttp2(long now) {
+        for (Connection connection : connections.values()) {
+            if (connection.http2 != null && connection.goAway != GoAway.CLOSING && dueForGoAway(connection, now)) {
+                connection.channel.getIoThread().execute(() -> stepGoAway(connection));
+            }
+        }
+    }
+
+    private static boolean dueForGoAway(Connection connection, long now) {
+        return switch (connection.goAway) {
+            case NONE -> now - connection.openedAt >= SETTLED;
+            case NOTICE -> now - connection.goAwaySince >= GOAWAY_GRACE;
+            case FINAL -> connection.active.get() == 0;
+            case CLOSING -> false;
+        };
+    }
+
+    // On the connection's IO thread, where Undertow parses its frames: a stream counted here has begun its exchange.
+    private void stepGoAway(Connection connection) {
+        Http2Channel http2 = connection.http2;
+        long now = System.nanoTime();
+        if (!draining || !http2.isOpen() || !dueForGoAway(connection, now)) {
+            return;
+        }
+        try {
+            switch (connection.goAway) {
+                case NONE -> {
+                    GoAwayNotice.send(http2, GoAwayNotice.ANY_STREAM);
+                    connection.goAwaySince = now;
+                    connection.goAway = GoAway.NOTICE;
+                }
+                case NOTICE -> {
+                    int last = Http2Internals.lastStreamId(http2);
+                    if (connection.active.get() == 0 || last < 0) {
+                        // Nothing in flight (or no way to tell the last stream): Undertow's GOAWAY, with the real
+                        // last stream id, ends the connection once the client has it. With streams in flight it
+                        // would cut them, so without the id it waits for them (FINAL).
+                        connection.goAway = connection.active.get() == 0 ? GoAway.CLOSING : GoAway.FINAL;
+                        if (connection.goAway == GoAway.CLOSING) {
+                            http2.sendGoAway(Http2Channel.ERROR_NO_ERROR);
+                        }
+                    } else {
+                        GoAwayNotice.send(http2, last);
+                        connection.goAwaySince = now;
+                        connection.goAway = GoAway.FINAL;
+                    }
+                }
+                case FINAL -> {
+                    connection.goAway = GoAway.CLOSING;
+                    http2.sendGoAway(Http2Channel.ERROR_NO_ERROR);
+                }
+                case CLOSING -> { }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("GOAWAY to {} failed: {}", connection.channel.getPeerAddress(), e.toString());
+            connection.goAway = GoAway.CLOSING;
+            IoUtils.safeClose(connection.channel);
+        }
     }
 
     /** Closes every connection; returns how many exchanges were still running on them. */

@@ -1,0 +1,384 @@
+package dev.baton.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.config.BatonConfig;
+import dev.baton.tls.TlsMaterial;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.util.Headers;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HTTP/2 over TLS (ALPN) on real sockets, and how a drain ends it: two servers on one listening socket play two
+ * generations (the old one parks, as on probation, and the new one accepts); the JDK's HttpClient and a raw frame
+ * client watch what goes over the wire.
+ */
+class Http2DrainTest {
+
+    private static final String PASSWORD = "test-pass";
+    private static SSLContext serverTls;
+    private static SSLContext clientTls;
+
+    private final List<HttpServer> servers = new ArrayList<>();
+    private final CountDownLatch release = new CountDownLatch(1);
+    private ServerSocketChannel channel;
+
+    /** A self-signed certificate for 127.0.0.1, made by the JDK's keytool, served and trusted. */
+    @BeforeAll
+    static void certificate() throws Exception {
+        Path dir = Files.createTempDirectory("baton-h2-test");
+        Path store = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
+                "-ext", "san=ip:127.0.0.1", "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12",
+                "-storepass", PASSWORD, "-keypass", PASSWORD).redirectErrorStream(true).start();
+        String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(keytool.waitFor(30, TimeUnit.SECONDS) && keytool.exitValue() == 0, out);
+        serverTls = TlsMaterial.fromPkcs12(store, PASSWORD.toCharArray()).sslContext();
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            trusted.load(in, PASSWORD.toCharArray());
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        clientTls = SSLContext.getInstance("TLS");
+        clientTls.init(null, trust.getTrustManagers(), null);
+        Files.delete(store);
+        Files.delete(dir);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        release.countDown();
+        for (HttpServer server : servers) {
+            server.drain(Duration.ofMillis(100), () -> false);
+            server.shutdown();
+        }
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    /** A generation serving HTTPS on the shared socket: /slow waits for the test's release, the rest answers at once. */
+    private HttpServer generation(String name, boolean accepting) throws IOException {
+        if (channel == null) {
+            channel = ServerSocketChannel.open();
+            channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        }
+        ServerSocketChannel plain = ServerSocketChannel.open();
+        plain.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        HttpHandler handler = new BlockingHandler(exchange -> {
+            if (exchange.getRequestPath().equals("/slow")) {
+                release.await(20, TimeUnit.SECONDS);
+            }
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
+            exchange.getResponseSender().send(name + " " + exchange.getProtocol());
+        });
+        HttpServer server = HttpServer.startPaused(plain, handler,
+                BatonConfig.defaults().with("ioThreads", "2").with("workerThreads", "16"));
+        servers.add(server);
+        server.serveAlsoTls(channel, handler, serverTls);
+        if (accepting) {
+            server.resumeAccepting();
+        }
+        return server;
+    }
+
+    private URI uri(String path) {
+        return URI.create("https://127.0.0.1:" + channel.socket().getLocalPort() + path);
+    }
+
+    private HttpClient http2Client() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(clientTls)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private HttpRequest get(String path) {
+        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).build();
+    }
+
+    @Test
+    void alpnNegotiatesHttp2AndHttp11ClientsStillGetHttp11() throws Exception {
+        HttpServer server = generation("A", true);
+        HttpResponse<String> h2 = http2Client().send(get("/"), BodyHandlers.ofString());
+        assertEquals(200, h2.statusCode());
+        assertEquals(HttpClient.Version.HTTP_2, h2.version());
+        assertEquals("A HTTP/2.0", h2.body());
+        HttpResponse<String> again = http2Client().send(get("/"), BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, again.version());
+        await(() -> server.connections() == 2, "two HTTP/2 connections counted");
+        HttpClient http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(clientTls).build();
+        HttpResponse<String> h1 = http11.send(get("/"), BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_1_1, h1.version());
+        assertEquals("A HTTP/1.1", h1.body());
+        await(() -> server.connections() == 3 && server.exchanges() == 0, "three connections, no exchange running");
+        HttpServer.DrainReport report = server.drain(Duration.ofSeconds(10), () -> false);
+        assertEquals(0, report.cut());
+        assertEquals(0, server.connections());
+        assertTrue(report.millis() < 5000, "idle connections, HTTP/2 and HTTP/1.1 over TLS, closed in " + report.millis() + " ms");
+    }
+
+    /**
+     * Several streams in flight on one connection through the whole GOAWAY sequence, and clients after it on the next
+     * generation. The streams are raw frames: the JDK's HttpClient before JDK 24 fails every stream in flight on any
+     * GOAWAY, whatever its last stream id (the server cannot help that; nghttp2, curl, Go and browsers read it right).
+     */
+    @Test
+    void streamsInFlightFinishAndNewStreamsGoToTheNextGeneration() throws Exception {
+        HttpServer old = generation("A", true);
+        HttpServer next = generation("B", false);
+        HttpClient client = http2Client();
+        assertEquals("A HTTP/2.0", client.send(get("/"), BodyHandlers.ofString()).body());
+        try (RawHttp2 raw = new RawHttp2(channel.socket().getLocalPort())) {
+            raw.get(1, "/");
+            assertEquals("A HTTP/2.0", raw.body(1));
+            for (int stream = 3; stream <= 11; stream += 2) {
+                raw.get(stream, "/slow");
+            }
+            await(() -> old.exchanges() == 5, "five streams in flight");
+            assertEquals(2, old.connections(), "the HttpClient's connection and the raw one");
+
+            old.park(); // the hand-off: the old generation stops accepting, the new one accepts
+            next.resumeAccepting();
+            CompletableFuture<HttpServer.DrainReport> drain = CompletableFuture.supplyAsync(
+                    () -> old.drain(Duration.ofSeconds(15), () -> false));
+            assertEquals(Integer.MAX_VALUE, raw.goAway(), "the notice");
+            Thread.sleep(200); // the HttpClient has read it too
+            HttpResponse<String> after = client.send(get("/"), BodyHandlers.ofString());
+            assertEquals("B HTTP/2.0", after.body(), "a request after the GOAWAY goes to a new connection, to the next generation");
+            assertEquals(1, next.connections());
+            assertEquals(11, raw.goAway(), "after the grace, the real last stream id, while the streams still run");
+            assertEquals(5, old.exchanges());
+            release.countDown();
+            for (int stream = 3; stream <= 11; stream += 2) {
+                assertEquals("A HTTP/2.0", raw.body(stream), "stream " + stream);
+            }
+            raw.awaitEnd();
+            HttpServer.DrainReport report = drain.get(15, TimeUnit.SECONDS);
+            assertEquals(0, report.cut());
+            assertEquals(0, old.connections());
+        }
+        assertEquals("B HTTP/2.0", client.send(get("/"), BodyHandlers.ofString()).body());
+        assertEquals(1, next.connections(), "the HttpClient keeps its one new connection");
+    }
+
+    @Test
+    void anIdleConnectionGetsBothGoAwaysBeforeItCloses() throws Exception {
+        HttpServer server = generation("A", true);
+        try (RawHttp2 raw = new RawHttp2(channel.socket().getLocalPort())) {
+            raw.get(1, "/");
+            assertEquals("A HTTP/2.0", raw.body(1));
+            await(() -> server.exchanges() == 0, "the stream finished");
+            long start = System.nanoTime();
+            CompletableFuture<HttpServer.DrainReport> drain = CompletableFuture.supplyAsync(
+                    () -> server.drain(Duration.ofSeconds(10), () -> false));
+            assertEquals(Integer.MAX_VALUE, raw.goAway(), "first the notice: no new streams, but all on their way are served");
+            assertEquals(1, raw.goAway(), "then the last stream id, after the grace");
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(900), "the grace passed between them");
+            raw.awaitEnd();
+            assertEquals(0, drain.get(10, TimeUnit.SECONDS).cut());
+        }
+    }
+
+    @Test
+    void aStreamThatCrossedTheNoticeIsServed() throws Exception {
+        HttpServer server = generation("A", true);
+        try (RawHttp2 raw = new RawHttp2(channel.socket().getLocalPort())) {
+            raw.get(1, "/");
+            assertEquals("A HTTP/2.0", raw.body(1));
+            server.park();
+            CompletableFuture<HttpServer.DrainReport> drain = CompletableFuture.supplyAsync(
+                    () -> server.drain(Duration.ofSeconds(10), () -> false));
+            assertEquals(Integer.MAX_VALUE, raw.goAway());
+            // A client that sent this before it read the notice: the notice promised to serve it.
+            raw.get(3, "/slow");
+            await(() -> server.exchanges() == 1, "the stream started");
+            int last = raw.goAway();
+            assertEquals(3, last, "the real last stream id covers it");
+            release.countDown();
+            assertEquals("A HTTP/2.0", raw.body(3));
+            raw.awaitEnd();
+            assertEquals(0, drain.get(10, TimeUnit.SECONDS).cut());
+            assertEquals(0, server.connections());
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** HTTP/2 frames by hand over TLS (ALPN h2): GETs, DATA, GOAWAY, and the end of the connection. */
+    private static final class RawHttp2 implements AutoCloseable {
+        private final SSLSocket socket;
+        private final DataInputStream in;
+        private final OutputStream out;
+        private final java.util.Map<Integer, ByteArrayOutputStream> bodies = new java.util.HashMap<>();
+        private final java.util.Set<Integer> ended = new java.util.HashSet<>();
+        private final java.util.ArrayDeque<Integer> goAways = new java.util.ArrayDeque<>();
+        private boolean eof;
+
+        RawHttp2(int port) throws IOException {
+            socket = (SSLSocket) clientTls.getSocketFactory().createSocket("127.0.0.1", port);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"h2"});
+            parameters.setServerNames(List.of());
+            socket.setSSLParameters(parameters);
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            assertEquals("h2", socket.getApplicationProtocol());
+            in = new DataInputStream(socket.getInputStream());
+            out = socket.getOutputStream();
+            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            frame(4, 0, 0, new byte[0]); // SETTINGS, all defaults
+        }
+
+        void get(int stream, String path) throws IOException {
+            ByteArrayOutputStream block = new ByteArrayOutputStream();
+            block.write(0x82); // :method GET
+            block.write(0x87); // :scheme https
+            block.write(0x04); // :path, a literal value
+            block.write(path.length());
+            block.write(path.getBytes(StandardCharsets.US_ASCII));
+            block.write(0x01); // :authority, a literal value
+            block.write("127.0.0.1".length());
+            block.write("127.0.0.1".getBytes(StandardCharsets.US_ASCII));
+            frame(1, 0x4 | 0x1, stream, block.toByteArray()); // HEADERS, END_HEADERS | END_STREAM
+        }
+
+        String body(int stream) throws IOException {
+            while (!ended.contains(stream)) {
+                if (!read()) {
+                    throw new EOFException("the connection ended before stream " + stream + " did");
+                }
+            }
+            return bodies.getOrDefault(stream, new ByteArrayOutputStream()).toString(StandardCharsets.UTF_8);
+        }
+
+        /** The last stream id of the next GOAWAY. */
+        int goAway() throws IOException {
+            while (goAways.isEmpty()) {
+                if (!read()) {
+                    throw new EOFException("the connection ended without a GOAWAY");
+                }
+            }
+            return goAways.poll();
+        }
+
+        /** Reads until the server closes; no more GOAWAY must come that was not expected. */
+        void awaitEnd() throws IOException {
+            while (read()) {
+                // frames before the end: the repeated final GOAWAY, window updates, pings
+            }
+        }
+
+        private boolean read() throws IOException {
+            if (eof) {
+                return false;
+            }
+            int length;
+            try {
+                length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+            } catch (EOFException e) {
+                eof = true;
+                return false;
+            }
+            int type = in.readUnsignedByte();
+            int flags = in.readUnsignedByte();
+            int stream = in.readInt() & 0x7fffffff;
+            byte[] payload = in.readNBytes(length);
+            switch (type) {
+                case 0 -> { // DATA
+                    bodies.computeIfAbsent(stream, s -> new ByteArrayOutputStream()).write(payload);
+                    if (length > 0) {
+                        frame(8, 0, 0, windowIncrement(length)); // WINDOW_UPDATE for the connection
+                    }
+                    if ((flags & 0x1) != 0) {
+                        ended.add(stream);
+                    }
+                }
+                case 1 -> {
+                    if ((flags & 0x1) != 0) {
+                        ended.add(stream);
+                    }
+                }
+                case 4 -> {
+                    if ((flags & 0x1) == 0) {
+                        frame(4, 0x1, 0, new byte[0]); // SETTINGS ACK
+                    }
+                }
+                case 6 -> {
+                    if ((flags & 0x1) == 0) {
+                        frame(6, 0x1, 0, payload); // PING ACK
+                    }
+                }
+                case 7 -> { // GOAWAY
+                    int last = ((payload[0] & 0x7f) << 24) | ((payload[1] & 0xff) << 16) | ((payload[2] & 0xff) << 8) | (payload[3] & 0xff);
+                    int error = ((payload[4] & 0xff) << 24) | ((payload[5] & 0xff) << 16) | ((payload[6] & 0xff) << 8) | (payload[7] & 0xff);
+                    assertEquals(0, error, "GOAWAY with NO_ERROR");
+                    if (goAways.isEmpty() || goAways.peekLast() != last) {
+                        goAways.add(last);
+                    }
+                }
+                default -> { }
+            }
+            return true;
+        }
+
+        private static byte[] windowIncrement(int increment) {
+            return new byte[] {(byte) (increment >>> 24), (byte) (increment >>> 16), (byte) (increment >>> 8), (byte) increment};
+        }
+
+        private void frame(int type, int flags, int stream, byte[] payload) throws IOException {
+            byte[] header = {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
+                    (byte) type, (byte) flags, (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8), (byte) stream};
+            out.write(header);
+            out.write(payload);
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
