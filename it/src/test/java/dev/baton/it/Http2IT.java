@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,13 +30,12 @@ class Http2IT {
 
     @Test
     void h2loadThroughTwoUpgradesLosesNoRequest() throws Exception {
-        int httpsPort = freePort();
+        int httpsPort = Deployment.freePort();
         try (Deployment app = new Deployment()) {
             Path tls = Files.createDirectories(app.dir.resolve("tls"));
             Path cert = tls.resolve("fullchain.pem");
             Path key = tls.resolve("privkey.pem");
-            run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-                    "-subj", "/CN=h2", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(), "-out", cert.toString());
+            TestTls.selfSigned("h2", cert, key);
             app.start("-Dbaton.https=127.0.0.1:" + httpsPort, "-Dbaton.tlsCert=" + cert, "-Dbaton.tlsKey=" + key);
             long gen1 = app.currentPid();
             app.awaitLog("gen=1 pid=" + gen1 + " https listener on 127.0.0.1:" + httpsPort, 10);
@@ -119,18 +116,6 @@ class Http2IT {
             String log = app.logText();
             assertTrue(log.contains("gen=1 pid=" + gen1 + " draining") && log.contains("gen=2 pid=" + gen2 + " draining"), app.tail());
             assertTrue(!log.contains("exchanges cut"), app.tail());
-        }
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0, String.join(" ", command) + ":\n" + out);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
         }
     }
 }
