@@ -8,7 +8,6 @@ import dev.baton.tls.TlsMaterial;
 import dev.baton.tls.TlsSettings;
 import io.undertow.server.HttpHandler;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;

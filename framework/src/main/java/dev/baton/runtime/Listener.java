@@ -8,7 +8,6 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Where this generation's listening socket comes from: its parent (fd 0), systemd socket activation (fd 3,
