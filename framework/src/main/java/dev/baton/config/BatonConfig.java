@@ -266,6 +266,11 @@ public final class BatonConfig {
         return address(Setting.HTTPS);
     }
 
+    /** Whether the main listener speaks cleartext HTTP/2 (by prior knowledge) beside HTTP/1.1. */
+    public boolean h2c() {
+        return (Boolean) get(Setting.H2C);
+    }
+
     /** The certificate chain and key (PEM) or the PKCS#12 keystore and its password file HTTPS serves. */
     public Optional<Path> tlsCert() {
         return Optional.ofNullable((Path) get(Setting.TLS_CERT));

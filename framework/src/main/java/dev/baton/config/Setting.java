@@ -60,6 +60,8 @@ enum Setting {
     // HTTPS beside the main listener, carried across upgrades like it; the certificate is read by each generation,
     // so that an upgrade (with or without a new jar) is how a renewed certificate is taken up.
     HTTPS("https", Form.ADDRESS, "host:port like 0.0.0.0:8443 ([::]:8443 for IPv6), or off", ""),
+    // Cleartext HTTP/2 on the main listener, for proxies and gRPC clients that speak it (prior knowledge only).
+    H2C("h2c", Form.BOOLEAN, "true or false", false),
     TLS_CERT("tlsCert", Form.PATH, "a file path (a PEM certificate chain, e.g. certbot's fullchain.pem)", null),
     TLS_KEY("tlsKey", Form.PATH, "a file path (a PEM private key, e.g. certbot's privkey.pem)", null),
     TLS_KEYSTORE("tlsKeystore", Form.PATH, "a file path (a PKCS#12 keystore with one key)", null),

@@ -32,7 +32,8 @@ import org.xnio.channels.AcceptingChannel;
 import org.xnio.ssl.SslConnection;
 
 /**
- * Undertow's HTTP/1.1 protocol on a listening socket handed in from outside (and HTTP/2 over TLS), with the drain
+ * Undertow's HTTP/1.1 protocol on a listening socket handed in from outside (and HTTP/2 over TLS, or cleartext by
+ * prior knowledge with {@code baton.h2c}), with the drain
  * Baton needs: stop accepting, serve what is still coming on open connections with {@code Connection: close}, close
  * connections once provably idle (HTTP/2 ones after GOAWAY, see {@link Traffic}), cut what remains at the deadline.
  */
@@ -55,6 +56,8 @@ public final class HttpServer {
     private final DefaultByteBufferPool buffers;
     private final OptionMap protocol;
     private final ChannelListener<AcceptingChannel<StreamConnection>> openListener;
+    private final boolean h2c;
+    private final long silentConnectionMillis;
     /** The main listener's acceptor first, then those {@link #serveAlso} added: all accept, pause and close together. */
     private final List<AcceptingChannel<StreamConnection>> acceptors = new CopyOnWriteArrayList<>();
     private final Traffic traffic;
@@ -90,7 +93,9 @@ public final class HttpServer {
                     .set(Options.WORKER_IO_THREADS, worker.getIoThreadCount())
                     .set(Options.TCP_NODELAY, true)
                     .getMap();
-            openListener = openListener(root);
+            h2c = config.h2c();
+            silentConnectionMillis = config.keepAliveTimeout().toMillis();
+            openListener = openListener(root, h2c);
             acceptors.add(AdoptedTcpServer.serve(worker, channel, socketOptions, openListener));
         } catch (IOException | RuntimeException e) {
             worker.shutdownNow();
@@ -98,14 +103,24 @@ public final class HttpServer {
         }
     }
 
-    private ChannelListener<AcceptingChannel<StreamConnection>> openListener(HttpHandler root) {
-        return ChannelListeners.openListenerAdapter(traffic.track(http(root)));
+    /** HTTP/1.1, and with {@code h2c} cleartext HTTP/2 by prior knowledge beside it ({@link H2cOpenListener}). */
+    private ChannelListener<AcceptingChannel<StreamConnection>> openListener(HttpHandler root, boolean h2c) {
+        ChannelListener<StreamConnection> protocols = h2c
+                ? new H2cOpenListener(http(root), http2(root), buffers, silentConnectionMillis)
+                : http(root);
+        return ChannelListeners.openListenerAdapter(traffic.track(protocols));
     }
 
     private HttpOpenListener http(HttpHandler root) {
         HttpOpenListener http = new HttpOpenListener(buffers, protocol);
         http.setRootHandler(handlers(root));
         return http;
+    }
+
+    private TrackedHttp2OpenListener http2(HttpHandler root) {
+        TrackedHttp2OpenListener http2 = new TrackedHttp2OpenListener(buffers, protocol, traffic);
+        http2.setRootHandler(handlers(root));
+        return http2;
     }
 
     private HttpHandler handlers(HttpHandler root) {
@@ -123,9 +138,7 @@ public final class HttpServer {
         // (16 KB of data, its header and tag) fits them, not Baton's 16 KB ones.
         UndertowXnioSsl ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true), tls);
         AlpnOpenListener alpn = new AlpnOpenListener(buffers, protocol, http(root));
-        TrackedHttp2OpenListener http2 = new TrackedHttp2OpenListener(buffers, protocol, traffic);
-        http2.setRootHandler(handlers(root));
-        alpn.addProtocol(Http2OpenListener.HTTP2, http2, 10);
+        alpn.addProtocol(Http2OpenListener.HTTP2, http2(root), 10);
         ChannelListener<StreamConnection> handshake = connection -> {
             SslConnection wrapped = ssl.wrapExistingConnection(connection, OptionMap.EMPTY, false);
             traffic.wrapped(connection, wrapped);
@@ -138,10 +151,10 @@ public final class HttpServer {
     /**
      * Serves {@code root} on another listening socket too (the admin listener), with the same threads, limits and
      * drain: from here on, accepting, pausing, parking and closing apply to every listener. Call it before
-     * accepting resumes.
+     * accepting resumes. HTTP/1.1 only: {@code baton.h2c} is for the main listener, where proxies connect.
      */
     public void serveAlso(ServerSocketChannel channel, HttpHandler root) throws IOException {
-        acceptors.add(AdoptedTcpServer.serve(worker, channel, socketOptions, openListener(root)));
+        acceptors.add(AdoptedTcpServer.serve(worker, channel, socketOptions, openListener(root, false)));
     }
 
     /** Serves HTTP on {@code channel}, which must be bound and listening, with {@code config}'s threads and limits. */

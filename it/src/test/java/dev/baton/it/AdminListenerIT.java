@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,14 +53,14 @@ class AdminListenerIT {
                 }
             }, "admin probes");
             probes.start();
-            Set<String> listening = listeningInodes(adminPort);
+            Set<String> listening = ProcSockets.listeningInodes(adminPort);
             assertEquals(1, listening.size(), "one socket listens on the admin port: " + listening);
             long gen2 = app.upgrade();
             app.awaitLog("gen=2 pid=" + gen2 + " admin listener on 127.0.0.1:" + adminPort + " (inherited from gen 1 pid "
                     + gen1 + ")", 10);
-            assertEquals(listening, listeningInodes(adminPort), "the same socket, never bound anew");
-            assertTrue(socketInodes(gen2).containsAll(listening), "gen 2 holds it: " + socketInodes(gen2));
-            assertEquals(2, listenersHeldBy(gen2), "gen 2 holds the main and the admin listener, no more");
+            assertEquals(listening, ProcSockets.listeningInodes(adminPort), "the same socket, never bound anew");
+            assertTrue(ProcSockets.socketInodes(gen2).containsAll(listening), "gen 2 holds it: " + ProcSockets.socketInodes(gen2));
+            assertEquals(2, ProcSockets.listenersHeldBy(gen2), "gen 2 holds the main and the admin listener, no more");
             app.awaitGone(gen1, 30);
             long gen3 = app.upgrade();
             app.awaitGone(gen2, 30);
@@ -125,55 +122,6 @@ class AdminListenerIT {
                     "the release that dropped it holds no copy, and its parent closed its own");
             assertTrue(app.get("/baton/status").contains("\"pid\":" + gen3), "the endpoints are on the main port again");
         }
-    }
-
-    /** The inodes of the TCP sockets listening on {@code port}, from the kernel's tables. */
-    private static Set<String> listeningInodes(int port) throws IOException {
-        Set<String> inodes = new HashSet<>();
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            List<String> rows = Files.readAllLines(Path.of(table));
-            for (String row : rows.subList(1, rows.size())) {
-                String[] cols = row.trim().split("\\s+");
-                if (cols[3].equals("0A") && cols[1].endsWith(":" + String.format("%04X", port))) {
-                    inodes.add(cols[9]);
-                }
-            }
-        }
-        return inodes;
-    }
-
-    /** The inodes of the sockets among {@code pid}'s open fds. */
-    private static Set<String> socketInodes(long pid) throws IOException {
-        Set<String> inodes = new HashSet<>();
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/" + pid + "/fd"))) {
-            for (Path fd : fds) {
-                try {
-                    String link = Files.readSymbolicLink(fd).toString();
-                    if (link.startsWith("socket:[")) {
-                        inodes.add(link.substring(8, link.length() - 1));
-                    }
-                } catch (IOException closedMeanwhile) {
-                    // an fd closed while the directory was read
-                }
-            }
-        }
-        return inodes;
-    }
-
-    /** How many listening TCP sockets {@code pid} holds. */
-    static long listenersHeldBy(long pid) throws IOException {
-        Set<String> held = socketInodes(pid);
-        long count = 0;
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            List<String> rows = Files.readAllLines(Path.of(table));
-            for (String row : rows.subList(1, rows.size())) {
-                String[] cols = row.trim().split("\\s+");
-                if (cols[3].equals("0A") && held.contains(cols[9])) {
-                    count++;
-                }
-            }
-        }
-        return count;
     }
 
     private static String admin(int port, String path) throws IOException {

@@ -15,9 +15,10 @@ import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three listeners (HTTP, HTTPS, admin) through five upgrades, under load on each: keep-alive clients that never
- * retry on HTTP and on HTTPS, probes on fresh connections to the admin listener. Nothing fails on any of them,
- * and each new generation holds exactly the three listeners.
+ * Three listeners (HTTP with cleartext HTTP/2, HTTPS with HTTP/2, admin) through five upgrades, under load on each:
+ * keep-alive HTTP/1.1 clients that never retry on HTTP and on HTTPS, h2load's HTTP/2 streams on both (h2c by prior
+ * knowledge on the main listener), probes on fresh connections to the admin listener. Nothing fails on any of them,
+ * and each new generation holds exactly the three listeners, its clients' connections and its ready channel.
  */
 class ListenersIT {
 
@@ -28,7 +29,7 @@ class ListenersIT {
         try (Deployment app = new Deployment()) {
             Path tls = Files.createDirectories(app.dir.resolve("tls"));
             TestTls.selfSigned("listeners", tls.resolve("fullchain.pem"), tls.resolve("privkey.pem"));
-            app.start("-Dbaton.https=127.0.0.1:" + httpsPort, "-Dbaton.admin=127.0.0.1:" + adminPort,
+            app.start("-Dbaton.h2c=true", "-Dbaton.https=127.0.0.1:" + httpsPort, "-Dbaton.admin=127.0.0.1:" + adminPort,
                     "-Dbaton.tlsCert=" + tls.resolve("fullchain.pem"), "-Dbaton.tlsKey=" + tls.resolve("privkey.pem"));
             SSLContext trusting = TestTls.trustingAny();
 
@@ -51,16 +52,30 @@ class ListenersIT {
                     }
                 }
             }, "admin probes");
-            try (KeepAliveClient http = new KeepAliveClient("127.0.0.1", app.port(), 3, 150);
+            String h2c = "http://127.0.0.1:" + app.port();
+            String h2 = "https://127.0.0.1:" + httpsPort;
+            long gen1 = app.currentPid();
+            long gen2 = 0;
+            H2loadRounds h2cLoad = new H2loadRounds("h2load h2c", 100, h2c + "/", h2c + "/slow?ms=200");
+            H2loadRounds h2Load = new H2loadRounds("h2load https", 100, h2 + "/", h2 + "/slow?ms=200");
+            try (h2cLoad; h2Load;
+                    KeepAliveClient http = new KeepAliveClient("127.0.0.1", app.port(), 3, 150);
                     KeepAliveClient https = new KeepAliveClient(trusting.getSocketFactory(), "127.0.0.1", httpsPort, 3, 150)) {
                 admin.start();
-                long previous = app.currentPid();
+                Thread.sleep(1500);
+                long previous = gen1;
                 for (int i = 0; i < 5; i++) {
                     long next = app.upgrade();
+                    gen2 = i == 0 ? next : gen2;
                     app.awaitGone(previous, 30);
-                    assertEquals(3, AdminListenerIT.listenersHeldBy(next), "gen " + (i + 2) + " holds the three listeners");
+                    ProcSockets.Held held = ProcSockets.heldBy(next);
+                    System.out.println("ListenersIT: gen " + (i + 2) + " holds " + held);
+                    assertEquals(3, held.listening(), "gen " + (i + 2) + " holds the three listeners: " + held);
+                    assertTrue(held.unix() <= 1 && held.other() == 0, "gen " + (i + 2) + " holds no socket beyond its"
+                            + " listeners, its clients' connections and its ready channel: " + held);
                     previous = next;
                 }
+                Thread.sleep(1500);
                 admin.interrupt();
                 admin.join(10_000);
                 http.close();
@@ -75,6 +90,10 @@ class ListenersIT {
                 List<String> served = https.answers().keySet().stream().sorted().toList();
                 assertTrue(served.stream().anyMatch(answer -> answer.startsWith("gen 6 ")), "HTTPS reached gen 6: " + served);
             }
+            System.out.println("ListenersIT: h2load h2c " + h2cLoad.verify(app, 3) + "; https " + h2Load.verify(app, 3));
+            String log = app.logText();
+            assertTrue(log.contains("gen=1 pid=" + gen1 + " draining") && log.contains("gen=2 pid=" + gen2 + " draining"), app.tail());
+            assertTrue(!log.contains("exchanges cut"), "no drain had to cut an exchange\n" + app.tail());
         }
     }
 }
