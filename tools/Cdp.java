@@ -1,4 +1,4 @@
-package dev.baton.site;
+package dev.baton.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * A minimal client of the Chrome DevTools Protocol over the JDK's WebSocket: commands with their answers, and
  * every event handed to one consumer (on the WebSocket's thread).
  */
-final class Cdp implements WebSocket.Listener, AutoCloseable {
+public final class Cdp implements WebSocket.Listener, AutoCloseable {
 
     private static final long TIMEOUT_SECONDS = 30;
 
@@ -37,7 +37,7 @@ final class Cdp implements WebSocket.Listener, AutoCloseable {
         this.events = events;
     }
 
-    static Cdp connect(URI webSocket, Consumer<JsonNode> events) throws Exception {
+    public static Cdp connect(URI webSocket, Consumer<JsonNode> events) throws Exception {
         Cdp cdp = new Cdp(events);
         cdp.socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(webSocket, cdp)
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -45,7 +45,7 @@ final class Cdp implements WebSocket.Listener, AutoCloseable {
     }
 
     /** Sends a command and waits for its result; a protocol error is an exception. */
-    JsonNode send(String method, Map<String, ?> params) {
+    public JsonNode send(String method, Map<String, ?> params) {
         int id = ids.incrementAndGet();
         ObjectNode command = json.createObjectNode().put("id", id).put("method", method);
         command.set("params", json.valueToTree(params));
@@ -72,7 +72,7 @@ final class Cdp implements WebSocket.Listener, AutoCloseable {
         }
     }
 
-    JsonNode send(String method) {
+    public JsonNode send(String method) {
         return send(method, Map.of());
     }
 
@@ -93,7 +93,7 @@ final class Cdp implements WebSocket.Listener, AutoCloseable {
                     events.accept(node);
                 }
             } catch (IOException | RuntimeException e) {
-                System.err.println("[browser check] unreadable DevTools message: " + e);
+                System.err.println("[cdp] unreadable DevTools message: " + e);
             }
         }
         webSocket.request(1);
