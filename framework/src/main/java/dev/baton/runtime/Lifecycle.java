@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,7 +170,9 @@ public final class Lifecycle {
         if (!warms) {
             server.resumeAccepting();
         }
-        drain = new Drain(server, listener, config.drainTimeout(), drainCallbacks, events, totals);
+        // An embedded app (a test's) has no successor to take the listener: an idle connection may close at once.
+        Duration idleBeforeClose = config.signals() ? HttpServer.IDLE_BEFORE_CLOSE : Duration.ZERO;
+        drain = new Drain(server, listener, config.drainTimeout(), idleBeforeClose, drainCallbacks, events, totals);
         if (warms) {
             warmUp(paths);
             server.resumeAccepting();

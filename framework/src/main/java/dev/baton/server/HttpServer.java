@@ -39,7 +39,7 @@ import org.xnio.ssl.SslConnection;
 public final class HttpServer {
 
     /** How long a connection must have been quiet before a drain closes it under its client. */
-    static final Duration IDLE_BEFORE_CLOSE = Duration.ofSeconds(1);
+    public static final Duration IDLE_BEFORE_CLOSE = Duration.ofSeconds(1);
     private static final long POLL_MILLIS = 20;
 
     static {
@@ -268,6 +268,15 @@ public final class HttpServer {
      * connections be. The threads live on until {@link #shutdown}.
      */
     public DrainReport drain(Duration timeout, BooleanSupplier abandon) {
+        return drain(timeout, IDLE_BEFORE_CLOSE, abandon);
+    }
+
+    /**
+     * {@link #drain(Duration, BooleanSupplier)}, closing a connection once it was quiet for {@code idleBeforeClose}.
+     * The wait is for a client that may be sending a request on it while the listener passes to a successor; with
+     * no successor, as for an app embedded in another process, there is nothing to wait for.
+     */
+    public DrainReport drain(Duration timeout, Duration idleBeforeClose, BooleanSupplier abandon) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         if (!traffic.draining()) {
@@ -279,7 +288,7 @@ public final class HttpServer {
                 cut = traffic.closeAll();
                 break;
             }
-            traffic.closeIdle(IDLE_BEFORE_CLOSE.toNanos());
+            traffic.closeIdle(idleBeforeClose.toNanos());
             sleep(POLL_MILLIS);
         }
         return new DrainReport(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), cut);
