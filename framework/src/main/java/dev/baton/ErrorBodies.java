@@ -5,6 +5,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ final class ErrorBodies {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, asJson ? PROBLEM_JSON : "text/plain; charset=utf-8");
         exchange.getResponseSender().send(asJson ? ByteBuffer.wrap(problem(status, message, null))
-                : ByteBuffer.wrap(message.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                : ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)));
     }
 
     private byte[] problem(int status, String message, Map<String, List<String>> errors) {

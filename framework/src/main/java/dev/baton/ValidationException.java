@@ -1,5 +1,6 @@
 package dev.baton;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ public final class ValidationException extends HttpException {
         }
         Map<String, List<String>> copy = new LinkedHashMap<>();
         errors.forEach((field, messages) -> copy.put(field, List.copyOf(messages)));
-        this.errors = java.util.Collections.unmodifiableMap(copy);
+        this.errors = Collections.unmodifiableMap(copy);
     }
 
     static ValidationException of(String field, String message) {

@@ -31,11 +31,11 @@ class ErrorAnswersTest {
             assertProblem(405, "{\"status\":405,\"title\":\"Method Not Allowed\"}", client.delete("/boom"));
             assertProblem(500, "{\"status\":500,\"title\":\"Internal Server Error\"}", client.get("/boom"));
             assertProblem(409, "{\"status\":409,\"title\":\"Conflict\",\"detail\":\"already there\"}", client.get("/taken"));
-        // end::json-errors[]
             HttpResponse<String> large = client.post("/upload", "x".repeat(11 * 1024 * 1024), Map.of());
             assertProblem(413, "{\"status\":413,\"title\":\"Request Entity Too Large\","
                     + "\"detail\":\"request body is larger than 10485760 bytes\"}", large);
         });
+        // end::json-errors[]
     }
 
     @Test
