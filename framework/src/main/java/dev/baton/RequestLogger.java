@@ -1,8 +1,8 @@
 package dev.baton;
 
 /**
- * Told of each request once its response is complete: {@code app.requestLogger((ctx, ms) -> log.info("{} {} {} {}
- * ms", ctx.method(), ctx.path(), ctx.status(), ms))}. It runs on the thread that completed the response, an IO
+ * Told of each request once its response is complete, e.g. {@code app.requestLogger((ctx, ms) -> metrics.record(
+ * ctx.matchedPattern(), ctx.status(), ms))}. It runs on the thread that completed the response, an IO
  * thread as often as not: it must not block (hand slow work elsewhere). What it throws is logged and dropped.
  */
 @FunctionalInterface
