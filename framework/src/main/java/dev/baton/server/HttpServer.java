@@ -265,16 +265,10 @@ public final class HttpServer {
     /**
      * Stops accepting (unless {@link #park parked} or already stopped), lets open connections finish until
      * {@code timeout}, then cuts what remains; or stops waiting as soon as {@code abandon} says so, leaving open
-     * connections be. The threads live on until {@link #shutdown}.
-     */
-    public DrainReport drain(Duration timeout, BooleanSupplier abandon) {
-        return drain(timeout, IDLE_BEFORE_CLOSE, abandon);
-    }
-
-    /**
-     * {@link #drain(Duration, BooleanSupplier)}, closing a connection once it was quiet for {@code idleBeforeClose}.
-     * The wait is for a client that may be sending a request on it while the listener passes to a successor; with
-     * no successor, as for an app embedded in another process, there is nothing to wait for.
+     * connections be. The threads live on until {@link #shutdown}. A connection is closed once it was quiet for
+     * {@code idleBeforeClose}: {@link #IDLE_BEFORE_CLOSE} when a successor takes the listener, since its client may
+     * be sending a request on it right then; zero with no successor (an app embedded in another process), when
+     * there is nothing to wait for.
      */
     public DrainReport drain(Duration timeout, Duration idleBeforeClose, BooleanSupplier abandon) {
         long start = System.nanoTime();
