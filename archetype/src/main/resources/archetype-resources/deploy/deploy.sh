@@ -1,5 +1,5 @@
 #!/bin/sh
-# Deploys a new jar of ${artifactId} with zero downtime:  deploy/deploy.sh target/${artifactId}.jar
+# Deploys a new jar of ${artifactId} with zero downtime:  deploy/deploy.sh [--create] target/${artifactId}.jar
 NAME='${artifactId}'
 #* Velocity fills in artifactId above, and copies the rest (an unparsed block) as it is. *#
 #[[#
@@ -19,9 +19,17 @@ NAME='${artifactId}'
 # pointed back at the release that runs, and this exits 1 with Baton's reason. If the app is not running, it only
 # does 1 to 3: start the app then.
 #
+# Without systemd, e.g. on your own machine: APP_DIR=. deploys into the current directory (the local mode), with
+# the pid file there too; start the app as the script then says. APP_DIR must exist unless CREATE_APP_DIR=yes: a
+# first deploy to /opt asks for it (sudo deploy/deploy.sh --create NEW_JAR, --create being CREATE_APP_DIR=yes),
+# so that no run by mistake lays out /opt/NAME. The directory of
+# PID_FILE is made when missing.
+#
 # Settings (environment), defaults as in deploy/NAME.service:
-#   APP_DIR       /opt/NAME                where releases/ and current.jar are
-#   PID_FILE      /run/NAME/NAME.pid       written by the serving generation (-Dbaton.pidFile)
+#   APP_DIR       /opt/NAME                where releases/ and current.jar are; . for the local mode
+#   CREATE_APP_DIR no                      yes: make APP_DIR if it does not exist
+#   PID_FILE      /run/NAME/NAME.pid       written by the serving generation (-Dbaton.pidFile); APP_DIR/NAME.pid
+#                                          in the local mode
 #   PORT          8080                     the app's port, asked on 127.0.0.1 (BATON_OPS_PATH, if the unit sets it,
 #                                          goes in the environment too)
 #   JAVA          java                     the java the service runs (its JDK decides the kind of archive)
@@ -33,6 +41,13 @@ NAME='${artifactId}'
 set -eu
 
 APP_DIR=${APP_DIR:-/opt/$NAME}
+CREATE_APP_DIR=${CREATE_APP_DIR:-no}
+local_mode=no
+if [ "$APP_DIR" = . ]; then
+  local_mode=yes
+  APP_DIR=$(pwd)
+  PID_FILE=${PID_FILE:-$APP_DIR/$NAME.pid}
+fi
 PID_FILE=${PID_FILE:-/run/$NAME/$NAME.pid}
 PORT=${PORT:-8080}
 WAIT_SECONDS=${WAIT_SECONDS:-150}
@@ -77,7 +92,11 @@ roll_back() {
   fi
 }
 
-[ $# -eq 1 ] || { echo "usage: $0 NEW_JAR" >&2; exit 2; }
+if [ "${1:-}" = --create ]; then
+  CREATE_APP_DIR=yes
+  shift
+fi
+[ $# -eq 1 ] || { echo "usage: $0 [--create] NEW_JAR" >&2; exit 2; }
 jar=$1
 if [ ! -f "$jar" ] || [ ! -r "$jar" ]; then
   fail "no readable file at $jar"
@@ -85,6 +104,16 @@ fi
 if ! command -v curl >/dev/null 2>&1 && ! command -v wget >/dev/null 2>&1; then
   fail "needs curl or wget, to see whether something answers on port $PORT"
 fi
+
+if [ ! -d "$APP_DIR" ]; then
+  if [ "$CREATE_APP_DIR" != yes ]; then
+    fail "$APP_DIR does not exist: run with CREATE_APP_DIR=yes to make it (sudo for /opt), or APP_DIR=. to deploy into this directory"
+  fi
+  mkdir -p "$APP_DIR" || fail "cannot make $APP_DIR (sudo?)"
+fi
+pid_dir=$(dirname "$PID_FILE")
+# Baton refuses to start with a pid file it cannot write; under systemd, RuntimeDirectory= makes it at each start.
+mkdir -p "$pid_dir" 2>/dev/null || fail "cannot make $pid_dir, the directory of PID_FILE (sudo?, or set PID_FILE)"
 
 old_pid=$(live_pid) || old_pid=
 if [ -z "$old_pid" ] && answers; then
@@ -118,7 +147,11 @@ if [ "$ARCHIVE" = yes ]; then
 fi
 
 if [ -z "$old_pid" ]; then
-  say "$NAME is not running; current.jar -> $release: start it (systemctl start $NAME)"
+  if [ "$local_mode" = yes ]; then
+    say "$NAME is not running; current.jar -> $release: start it (java -Dbaton.pidFile=$PID_FILE -jar $APP_DIR/current.jar)"
+  else
+    say "$NAME is not running; current.jar -> $release: start it (systemctl start $NAME)"
+  fi
   exit 0
 fi
 

@@ -21,6 +21,7 @@ NAME='${artifactId}'
 #   REMOTE_DIR    NAME-deploy              where the jar and deploy.sh go on each host (relative: the remote home)
 #   REMOTE_SUDO   sudo                     how deploy.sh is run there ("" when the ssh user may deploy itself)
 #   REMOTE_ENV    (none)                   settings for the remote deploy.sh, e.g. "APP_DIR=/srv/NAME WAIT_SECONDS=200"
+#                                          (CREATE_APP_DIR=yes for hosts that have never had a release)
 set -eu
 
 SSH=${SSH:-ssh}

@@ -38,8 +38,8 @@ public final class Baton implements Routes<Baton> {
 
     private final BatonConfig config;
     private final Router<Handler> router = new Router<>();
-    private final List<Handler> before = new ArrayList<>();
-    private final List<Handler> after = new ArrayList<>();
+    private final Filters before = new Filters();
+    private final Filters after = new Filters();
     private final Map<Class<? extends Exception>, ExceptionHandler<? extends Exception>> exceptionHandlers =
             new LinkedHashMap<>();
     private final List<Runnable> drainCallbacks = new ArrayList<>();
@@ -47,6 +47,8 @@ public final class Baton implements Routes<Baton> {
     private final List<String> warmUp = new ArrayList<>();
     private final Map<String, Readiness.Check> readinessChecks = new LinkedHashMap<>();
     private JsonMapper json;
+    private boolean jsonErrors;
+    private RequestLogger requestLogger;
     private MeterRegistry meterRegistry;
     private Lifecycle lifecycle;
 
@@ -85,24 +87,67 @@ public final class Baton implements Routes<Baton> {
         return this;
     }
 
-    /** Runs {@code filter} before the handler of every request, in the order added. */
+    /**
+     * Runs {@code filter} before the handler of every request, in the order added. A filter makes the requests it
+     * runs for go to a worker (see {@link Handler}) unless it is {@link Handler#nonBlocking} too.
+     */
     public Baton before(Handler filter) {
+        return before(null, filter);
+    }
+
+    /**
+     * Runs {@code filter} before the handler of the requests whose path {@code pattern} matches, in the syntax of
+     * routes: {@code before("/admin/*", ...)} for {@code /admin} and everything under it. Requests to other paths
+     * never see it, nor does it move them to a worker.
+     */
+    public Baton before(String pattern, Handler filter) {
         requireNotStarted();
-        before.add(filter);
+        before.add(pattern, Objects.requireNonNull(filter, "filter"));
         return this;
     }
 
     /** Runs {@code filter} after the handler (and any exception handler) of every request. */
     public Baton after(Handler filter) {
+        return after(null, filter);
+    }
+
+    /** Runs {@code filter} after the handler of the requests whose path {@code pattern} matches (see {@link #before}). */
+    public Baton after(String pattern, Handler filter) {
         requireNotStarted();
-        after.add(filter);
+        after.add(pattern, Objects.requireNonNull(filter, "filter"));
         return this;
     }
 
-    /** Answers exceptions of {@code type} (and its subclasses without a handler of their own). */
+    /**
+     * Answers exceptions of {@code type} (and its subclasses without a handler of their own). A second handler for
+     * the same type throws, as a second route for the same method and pattern does.
+     */
     public <E extends Exception> Baton exception(Class<E> type, ExceptionHandler<? super E> handler) {
         requireNotStarted();
-        exceptionHandlers.put(type, handler);
+        if (exceptionHandlers.containsKey(type)) {
+            throw new IllegalStateException("duplicate exception handler: " + type.getName() + " has one already");
+        }
+        exceptionHandlers.put(type, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /**
+     * Baton's own error answers (404, 405, 413, 500, an unmapped {@link HttpException}) as RFC 9457 problem details,
+     * {@code {"status":404,"title":"Not Found"}} in {@code application/problem+json}, instead of plain text.
+     */
+    public Baton jsonErrors() {
+        requireNotStarted();
+        jsonErrors = true;
+        return this;
+    }
+
+    /** Tells {@code logger} about each request once its response is complete; one per app. */
+    public Baton requestLogger(RequestLogger logger) {
+        requireNotStarted();
+        if (requestLogger != null) {
+            throw new IllegalStateException("the app has a request logger already: one logger may do several things");
+        }
+        requestLogger = Objects.requireNonNull(logger, "logger");
         return this;
     }
 
@@ -171,8 +216,9 @@ public final class Baton implements Routes<Baton> {
     public Baton start() {
         requireNotStarted();
         JsonMapper mapper = json != null ? json : new JacksonJsonMapper();
-        RequestPipeline pipeline = new RequestPipeline(router, before, after, new ExceptionMapper(exceptionHandlers),
-                mapper, config.maxBodySize());
+        ErrorBodies errorBodies = new ErrorBodies(mapper, jsonErrors);
+        RequestPipeline pipeline = new RequestPipeline(router, before, after,
+                new ExceptionMapper(exceptionHandlers, errorBodies), errorBodies, mapper, config.maxBodySize(), requestLogger);
         // Known before the first request: handlers may ask for the generation while the hand-off is still on.
         HttpHandler root = DevMode.wrap(config, pipeline, drainCallbacks, resumeCallbacks); // baton:dev only
         if (config.admin().isPresent() && config.opsPath().isEmpty()) {

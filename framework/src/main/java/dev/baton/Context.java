@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +28,7 @@ public final class Context {
     private String matchedPattern;
     private Object result;
     private boolean contentTypeChosen;
+    private Map<String, Object> attributes;
 
     /** {@code body} is the whole request body, received before the handler runs. */
     Context(HttpServerExchange exchange, JsonMapper json, byte[] body) {
@@ -67,10 +69,23 @@ public final class Context {
         return pathParams;
     }
 
+    /** Path parameter {@code name} read as {@code type} (e.g. {@code Long.class}) and checked: see {@link Validator}. */
+    public <T> Validator<T> pathParamAsClass(String name, Class<T> type) {
+        return new Validator<>(name, pathParam(name), type);
+    }
+
     /** The first value of query parameter {@code name}, or null. */
     public String queryParam(String name) {
         Deque<String> values = exchange.getQueryParameters().get(name);
         return values == null ? null : values.peekFirst();
+    }
+
+    /**
+     * Query parameter {@code name} read as {@code type} (a number, Boolean, UUID, LocalDate, Instant, an enum or
+     * String) and checked: see {@link Validator}.
+     */
+    public <T> Validator<T> queryParamAsClass(String name, Class<T> type) {
+        return new Validator<>(name, queryParam(name), type);
     }
 
     public List<String> queryParams(String name) {
@@ -106,13 +121,46 @@ public final class Context {
         return new ByteArrayInputStream(body);
     }
 
-    /** The body read as JSON into {@code type}; malformed JSON ends the request with 400 and a short reason. */
+    /**
+     * The body read as JSON into {@code type}. JSON that does not fit ends the request with a
+     * {@link ValidationException} (400): naming the field ({@code {"qty":["must be an integer"]}}), or under
+     * {@code "body"} with a short reason for malformed JSON.
+     */
     public <T> T bodyAs(Class<T> type) {
         try {
             return json.read(bodyBytes(), type);
         } catch (MalformedJsonException e) {
-            throw new HttpException(400, "malformed JSON: " + e.getMessage());
+            throw e.field() == null ? ValidationException.of(BodyValidator.BODY, "malformed JSON: " + e.getMessage())
+                    : ValidationException.of(e.field(), e.getMessage());
         }
+    }
+
+    /** The body read as JSON into {@code type} and checked: see {@link BodyValidator}. */
+    public <T> BodyValidator<T> bodyValidator(Class<T> type) {
+        return new BodyValidator<>(this, type);
+    }
+
+    // ---- attributes
+
+    /** Keeps {@code value} for the rest of this request, e.g. the user a before-filter found; null removes it. */
+    public Context attribute(String name, Object value) {
+        if (value == null) {
+            if (attributes != null) {
+                attributes.remove(name);
+            }
+        } else {
+            if (attributes == null) {
+                attributes = new HashMap<>();
+            }
+            attributes.put(name, value);
+        }
+        return this;
+    }
+
+    /** The value kept under {@code name}, or null: {@code User user = ctx.attribute("user");}. */
+    @SuppressWarnings("unchecked")
+    public <T> T attribute(String name) {
+        return attributes == null ? null : (T) attributes.get(name);
     }
 
     // ---- response

@@ -11,9 +11,11 @@ final class ExceptionMapper {
     static final Logger LOG = LoggerFactory.getLogger(Baton.class);
 
     private final Map<Class<? extends Exception>, ExceptionHandler<? extends Exception>> handlers;
+    private final ErrorBodies bodies;
 
-    ExceptionMapper(Map<Class<? extends Exception>, ExceptionHandler<? extends Exception>> handlers) {
+    ExceptionMapper(Map<Class<? extends Exception>, ExceptionHandler<? extends Exception>> handlers, ErrorBodies bodies) {
         this.handlers = new LinkedHashMap<>(handlers);
+        this.bodies = bodies;
     }
 
     void handle(Exception e, Context ctx) {
@@ -27,11 +29,13 @@ final class ExceptionMapper {
                 e = failure;
             }
         }
-        if (e instanceof HttpException http) {
-            ctx.status(http.status()).text(http.getMessage());
+        if (e instanceof ValidationException invalid) {
+            bodies.answer(ctx, invalid);
+        } else if (e instanceof HttpException http) {
+            bodies.answer(ctx, http.status(), http.getMessage());
         } else {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-            ctx.status(500).text("Internal Server Error");
+            bodies.answer(ctx, 500, "Internal Server Error");
         }
     }
 

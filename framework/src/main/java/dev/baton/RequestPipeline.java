@@ -6,7 +6,7 @@ import dev.baton.routing.RouteMatch;
 import dev.baton.routing.Router;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.Methods;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -16,32 +16,43 @@ import java.util.List;
 import org.xnio.IoUtils;
 
 /**
- * The one Undertow handler of a Baton app: routes, runs filters and the handler (on a worker, or a virtual thread
- * with {@code baton.virtualThreads}, unless the route is non-blocking), maps exceptions, then writes the result.
+ * The one Undertow handler of a Baton app: routes, runs the filters that match and the handler (on a worker, or a
+ * virtual thread with {@code baton.virtualThreads}, unless all of them are non-blocking), maps exceptions, then
+ * writes the result.
  */
 final class RequestPipeline implements HttpHandler {
 
     private final Router<Handler> router;
-    private final List<Handler> before;
-    private final List<Handler> after;
+    private final Filters before;
+    private final Filters after;
     private final ExceptionMapper errors;
+    private final ErrorBodies bodies;
     private final JsonMapper json;
+    /** Null when the app has none. */
+    private final RequestLogger logger;
     private static final byte[] NO_BODY = new byte[0];
+    /** When the request began, on the {@link System#nanoTime()} clock, for the request logger. */
+    private static final AttachmentKey<Long> STARTED = AttachmentKey.create(Long.class);
 
     private final long maxBodySize;
 
-    RequestPipeline(Router<Handler> router, List<Handler> before, List<Handler> after, ExceptionMapper errors,
-            JsonMapper json, long maxBodySize) {
+    RequestPipeline(Router<Handler> router, Filters before, Filters after, ExceptionMapper errors, ErrorBodies bodies,
+            JsonMapper json, long maxBodySize, RequestLogger logger) {
         this.router = router;
-        this.before = List.copyOf(before);
-        this.after = List.copyOf(after);
+        this.before = before;
+        this.after = after;
         this.errors = errors;
+        this.bodies = bodies;
         this.json = json;
         this.maxBodySize = maxBodySize;
+        this.logger = logger;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
+        if (logger != null) {
+            exchange.putAttachment(STARTED, System.nanoTime());
+        }
         if (exchange.getRequestContentLength() > maxBodySize) {
             refuseBody(exchange);
             return;
@@ -78,16 +89,20 @@ final class RequestPipeline implements HttpHandler {
     }
 
     private void run(HttpServerExchange exchange, RouteMatch<Handler> match, byte[] body) {
-        boolean inline = match.handler() instanceof Handler.NonBlocking && before.isEmpty() && after.isEmpty();
+        List<Handler> first = before.matching(exchange.getRequestPath());
+        List<Handler> last = after.matching(exchange.getRequestPath());
+        // Only the filters of this path count: one that guards /admin/* sends no other route to a worker.
+        boolean inline = match.handler() instanceof Handler.NonBlocking && Filters.nonBlocking(first)
+                && Filters.nonBlocking(last);
         if (inline) {
-            serve(exchange, match, body);
+            serve(exchange, match, body, first, last);
         } else {
             // The server's executor for blocking handlers (virtual threads, see HandlerThreads), or null for XNIO's
             // worker pool. Named, not left to Undertow: it looks for it only when dispatch is called inside a call
             // to the root handler, which a body's arrival callback is today, but by no contract.
             exchange.dispatch(exchange.getDispatchExecutor(), () -> {
                 exchange.startBlocking();
-                serve(exchange, match, body);
+                serve(exchange, match, body, first, last);
             });
         }
     }
@@ -99,15 +114,19 @@ final class RequestPipeline implements HttpHandler {
      */
     private void refuseBody(HttpServerExchange exchange) {
         exchange.setPersistent(false);
-        exchange.setStatusCode(413);
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
-        exchange.getResponseSender().send("request body is larger than " + maxBodySize + " bytes");
+        logWhenComplete(new Context(exchange, json, NO_BODY));
+        bodies.send(exchange, 413, "request body is larger than " + maxBodySize + " bytes");
     }
 
-    private void serve(HttpServerExchange exchange, RouteMatch<Handler> match, byte[] body) {
+    private void serve(HttpServerExchange exchange, RouteMatch<Handler> match, byte[] body, List<Handler> first,
+            List<Handler> last) {
         Context ctx = new Context(exchange, json, body);
+        logWhenComplete(ctx);
+        if (match.kind() == RouteMatch.Kind.FOUND) {
+            ctx.route(match.pattern(), match.pathParams()); // before the filters, which may want the route's params
+        }
         try {
-            for (Handler filter : before) {
+            for (Handler filter : first) {
                 filter.handle(ctx);
             }
             answer(ctx, match);
@@ -115,7 +134,7 @@ final class RequestPipeline implements HttpHandler {
             errors.handle(e, ctx);
         }
         try {
-            for (Handler filter : after) {
+            for (Handler filter : last) {
                 filter.handle(ctx);
             }
         } catch (Exception e) {
@@ -126,10 +145,7 @@ final class RequestPipeline implements HttpHandler {
 
     private static void answer(Context ctx, RouteMatch<Handler> match) throws Exception {
         switch (match.kind()) {
-            case FOUND -> {
-                ctx.route(match.pattern(), match.pathParams());
-                match.handler().handle(ctx);
-            }
+            case FOUND -> match.handler().handle(ctx);
             case METHOD_NOT_ALLOWED -> {
                 ctx.header("Allow", String.join(", ", match.allowedMethods()));
                 if ("OPTIONS".equals(ctx.method())) {
@@ -140,6 +156,23 @@ final class RequestPipeline implements HttpHandler {
             }
             case NOT_FOUND -> throw new HttpException(404, "Not Found");
         }
+    }
+
+    /** Tells the request logger, if any, about the request once its response is complete. */
+    private void logWhenComplete(Context ctx) {
+        if (logger == null) {
+            return;
+        }
+        ctx.exchange().addExchangeCompleteListener((exchange, next) -> {
+            try {
+                logger.log(ctx, (System.nanoTime() - exchange.getAttachment(STARTED)) / 1e6);
+            } catch (Exception e) {
+                ExceptionMapper.LOG.warn("{} {}: the request logger failed", exchange.getRequestMethod(),
+                        exchange.getRequestPath(), e);
+            } finally {
+                next.proceed();
+            }
+        });
     }
 
     private static void send(HttpServerExchange exchange, Object result) {

@@ -241,11 +241,13 @@ class BatonHttpTest {
         start(app -> app.post("/items", ctx -> ctx.json(ctx.bodyAs(Item.class))));
         HttpResponse<String> broken = send("POST", "/items", "{\"name\": ");
         assertEquals(400, broken.statusCode());
-        assertTrue(broken.body().startsWith("malformed JSON: "), broken.body());
+        assertTrue(broken.body().startsWith("{\"status\":400,\"title\":\"Bad Request\",\"errors\":{\"body\":[\"malformed JSON: "),
+                broken.body());
         assertTrue(broken.body().length() < 300, broken.body());
         assertFalse(broken.body().contains("com.fasterxml"), broken.body());
         HttpResponse<String> wrongType = send("POST", "/items", "{\"name\":\"x\",\"quantity\":\"many\"}");
         assertEquals(400, wrongType.statusCode());
+        assertTrue(wrongType.body().contains("\"errors\":{\"quantity\":[\"must be an integer\"]}"), wrongType.body());
         assertFalse(wrongType.body().contains("dev.baton"), wrongType.body());
     }
 

@@ -70,8 +70,9 @@ class GeneratedAppIT {
         Path log = appDir.resolve("app.log");
         int port = freePort();
         Map<String, String> deployEnv = Map.of("APP_DIR", appDir.toString(), "PID_FILE", pidFile.toString(),
-                "PORT", Integer.toString(port), "WAIT_SECONDS", "60", "JAVA", JAVA);
+                "PORT", Integer.toString(port), "WAIT_SECONDS", "60", "JAVA", JAVA, "CREATE_APP_DIR", "yes");
         String deploy = project.resolve("deploy/deploy.sh").toString();
+        deployingWithoutSystemd(project, deploy);
         // the baton command as an operator runs it, with the settings of the unit (here: of this test's start)
         Map<String, String> batonEnv = Map.of("APP_DIR", appDir.toString(), "BATON_PID_FILE", pidFile.toString(),
                 "BATON_PORT", Integer.toString(port), "JAVA", JAVA);
@@ -157,6 +158,49 @@ class GeneratedAppIT {
         } finally {
             stopAll(pids);
         }
+    }
+
+    /**
+     * deploy.sh off systemd: it makes no APP_DIR unless asked; APP_DIR=. lays out the current directory, pid file
+     * included, and says how to start the app; the app started so serves and writes its pid file. The app refuses to
+     * start, naming the directory, with a pid file it cannot write.
+     */
+    private static void deployingWithoutSystemd(Path project, String deploy) throws Exception {
+        Path jar = project.resolve("target/shop.jar");
+        Path nowhere = WORK.resolve("nowhere/shop");
+        Result refused = run(project, 30, Map.of("APP_DIR", nowhere.toString(), "ARCHIVE", "no"), deploy, jar.toString());
+        assertEquals(1, refused.exit, refused.output);
+        assertTrue(refused.output.contains("deploy: " + nowhere + " does not exist: run with CREATE_APP_DIR=yes"), refused.output);
+        assertFalse(Files.exists(nowhere.getParent()), "nothing made");
+
+        Path local = Files.createDirectories(WORK.resolve("local"));
+        int port = freePort();
+        Result layout = run(local, 30, Map.of("APP_DIR", ".", "PORT", Integer.toString(port), "ARCHIVE", "no"), deploy,
+                jar.toString());
+        assertEquals(0, layout.exit, layout.output);
+        Path pidFile = local.resolve("shop.pid");
+        String start = "java -Dbaton.pidFile=" + pidFile + " -jar " + local.resolve("current.jar");
+        assertTrue(layout.output.contains("shop is not running; current.jar -> releases/shop-") && layout.output.contains(
+                ": start it (" + start + ")"), layout.output);
+        Path log = local.resolve("app.log");
+        Process app = new ProcessBuilder(JAVA, "-Dbaton.host=127.0.0.1", "-Dbaton.port=" + port, "-Dbaton.pidFile=" + pidFile,
+                "-jar", local.resolve("current.jar").toString()).directory(local.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        try {
+            await(() -> pidIn(pidFile) == app.pid(), 30, "the local app to write its pid file", log);
+            assertTrue(get(port, "/").endsWith("hello from shop, gen 1\n"), get(port, "/"));
+        } finally {
+            app.destroy();
+            assertTrue(app.waitFor(30, TimeUnit.SECONDS));
+        }
+
+        Path missing = WORK.resolve("no-run-dir/shop.pid");
+        Result noPidDir = run(local, 60, Map.of(), JAVA, "-Dbaton.host=127.0.0.1", "-Dbaton.port=0",
+                "-Dbaton.pidFile=" + missing, "-jar", local.resolve("current.jar").toString());
+        assertNotEquals(0, noPidDir.exit, noPidDir.output);
+        assertTrue(noPidDir.output.contains("baton.pidFile: cannot write " + missing + ": the directory " + missing.getParent()
+                + " does not exist"), noPidDir.output);
+        assertFalse(noPidDir.output.contains("ready in"), noPidDir.output);
     }
 
     @Test
@@ -309,7 +353,7 @@ class GeneratedAppIT {
             ports.put(host, port);
             pidFiles.put(host, appDir.resolve("shop.pid"));
             Map<String, String> settings = Map.of("APP_DIR", appDir.toString(), "PID_FILE", appDir.resolve("shop.pid").toString(),
-                    "PORT", Integer.toString(port), "JAVA", JAVA, "WAIT_SECONDS", "60", "ARCHIVE", "no");
+                    "PORT", Integer.toString(port), "JAVA", JAVA, "WAIT_SECONDS", "60", "ARCHIVE", "no", "CREATE_APP_DIR", "yes");
             StringBuilder env = new StringBuilder();
             settings.forEach((key, value) -> env.append("export ").append(key).append("='").append(value).append("'\n"));
             Files.writeString(fleet.resolve(host).resolve("env"), env);

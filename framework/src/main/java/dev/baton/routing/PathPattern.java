@@ -14,7 +14,10 @@ final class PathPattern {
 
     enum Type { STATIC, PARAM, WILDCARD }
 
-    /** {@code value} is the literal text for STATIC and the parameter name otherwise. */
+    /**
+     * {@code value} is the literal text for STATIC and the parameter name otherwise; null for the unnamed wildcard
+     * {@code *}, Javalin's spelling, which matches like {@code {*name}} and gives no parameter.
+     */
     record Segment(Type type, String value) {}
 
     private final String source;
@@ -31,14 +34,18 @@ final class PathPattern {
         this.segments = List.copyOf(segments);
         List<String> parameters = new ArrayList<>();
         StringBuilder path = new StringBuilder();
+        boolean fixed = true;
         for (Segment segment : segments) {
             if (segment.type() != Type.STATIC) {
-                parameters.add(segment.value());
+                fixed = false;
+                if (segment.value() != null) {
+                    parameters.add(segment.value());
+                }
             }
             path.append('/').append(segment.value());
         }
         this.names = parameters.toArray(new String[0]);
-        this.staticPath = !parameters.isEmpty() ? null : path.length() == 0 ? "/" : path.toString();
+        this.staticPath = !fixed ? null : path.length() == 0 ? "/" : path.toString();
     }
 
     static PathPattern parse(String pattern) {
@@ -57,9 +64,9 @@ final class PathPattern {
             for (int i = 0; i < texts.length; i++) {
                 Segment segment = parseSegment(pattern, texts[i]);
                 if (segment.type() == Type.WILDCARD && i < texts.length - 1) {
-                    throw invalid(pattern, "wildcard {*" + segment.value() + "} must be the last segment");
+                    throw invalid(pattern, "wildcard " + texts[i] + " must be the last segment");
                 }
-                if (segment.type() != Type.STATIC && !names.add(segment.value())) {
+                if (segment.type() != Type.STATIC && segment.value() != null && !names.add(segment.value())) {
                     throw invalid(pattern, "parameter name \"" + segment.value() + "\" is used twice");
                 }
                 segments.add(segment);
@@ -71,6 +78,9 @@ final class PathPattern {
     private static Segment parseSegment(String pattern, String text) {
         if (text.isEmpty()) {
             throw invalid(pattern, "empty segment");
+        }
+        if (text.equals("*")) {
+            return new Segment(Type.WILDCARD, null);
         }
         if (text.indexOf('{') < 0 && text.indexOf('}') < 0) {
             return new Segment(Type.STATIC, text);
@@ -135,7 +145,9 @@ final class PathPattern {
         for (Segment segment : segments) {
             int start = skipSlashes(path, pos);
             if (segment.type() == Type.WILDCARD) {
-                values[next] = rest(path, start);
+                if (segment.value() != null) {
+                    values[next] = rest(path, start);
+                }
                 break;
             }
             pos = segmentEnd(path, start);

@@ -16,14 +16,18 @@ final class Drain {
     private final HttpServer server;
     private final Listener listener;
     private final Duration timeout;
+    private final Duration idleBeforeClose;
     private final List<Runnable> callbacks;
     private final Events events;
     private final Totals totals;
 
-    Drain(HttpServer server, Listener listener, Duration timeout, List<Runnable> callbacks, Events events, Totals totals) {
+    /** {@code idleBeforeClose}: see {@link HttpServer#drain(Duration, Duration, java.util.function.BooleanSupplier)}. */
+    Drain(HttpServer server, Listener listener, Duration timeout, Duration idleBeforeClose, List<Runnable> callbacks,
+            Events events, Totals totals) {
         this.server = server;
         this.listener = listener;
         this.timeout = timeout;
+        this.idleBeforeClose = idleBeforeClose;
         this.callbacks = List.copyOf(callbacks);
         this.events = events;
         this.totals = totals;
@@ -67,7 +71,7 @@ final class Drain {
                 events.warn("onDrain callback failed: {}", e.toString());
             }
         }
-        HttpServer.DrainReport report = server.drain(timeout, abandon);
+        HttpServer.DrainReport report = server.drain(timeout, idleBeforeClose, abandon);
         if (abandon.getAsBoolean()) {
             return;
         }

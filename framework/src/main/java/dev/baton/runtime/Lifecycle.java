@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,6 +136,9 @@ public final class Lifecycle {
             }
         }
         TlsMaterial tls = TlsSettings.load(config); // before any listener is taken: bad material fails the start
+        if (config.pidFile().isPresent()) {
+            PidFile.checkWritable(config.pidFile().get()); // as bad material does: no ready report without a pid file
+        }
         if (config.admin().isPresent() || config.https().isPresent()) {
             ChannelFds.check(); // now rather than at the first upgrade, which could not hand them over
         }
@@ -169,7 +173,9 @@ public final class Lifecycle {
         if (!warms) {
             server.resumeAccepting();
         }
-        drain = new Drain(server, listener, config.drainTimeout(), drainCallbacks, events, totals);
+        // An embedded app (a test's) has no successor to take the listener: an idle connection may close at once.
+        Duration idleBeforeClose = config.signals() ? HttpServer.IDLE_BEFORE_CLOSE : Duration.ZERO;
+        drain = new Drain(server, listener, config.drainTimeout(), idleBeforeClose, drainCallbacks, events, totals);
         if (warms) {
             warmUp(paths);
             server.resumeAccepting();

@@ -3,6 +3,7 @@ package dev.baton.runtime;
 import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 
+import dev.baton.config.ConfigException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +20,26 @@ import java.util.OptionalLong;
 public final class PidFile {
 
     private PidFile() {
+    }
+
+    /**
+     * Fails unless {@code file} can be written, naming what is wrong: checked at start-up, before anything is
+     * served, since a generation that cannot write it would report ready while its supervisor (systemd's PIDFile=,
+     * deploy.sh) never learns its pid. Writing is a rename of a new file in the directory, so the directory is what
+     * must be writable.
+     */
+    public static void checkWritable(Path file) {
+        Path directory = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(directory)) {
+            throw new ConfigException("baton.pidFile", "baton.pidFile: cannot write " + file + ": the directory "
+                    + directory + " does not exist (create it first: deploy.sh does, systemd's RuntimeDirectory= does)");
+        }
+        try {
+            Files.delete(Files.createTempFile(directory, file.getFileName() + ".", ".check"));
+        } catch (IOException e) {
+            throw new ConfigException("baton.pidFile", "baton.pidFile: cannot write " + file + ": the directory "
+                    + directory + " is not writable by this user (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     /** Replaces the file atomically with {@code <pid>\n}. */

@@ -40,7 +40,7 @@ import org.xnio.ssl.SslConnection;
 public final class HttpServer {
 
     /** How long a connection must have been quiet before a drain closes it under its client. */
-    static final Duration IDLE_BEFORE_CLOSE = Duration.ofSeconds(1);
+    public static final Duration IDLE_BEFORE_CLOSE = Duration.ofSeconds(1);
     private static final long POLL_MILLIS = 20;
 
     static {
@@ -278,9 +278,12 @@ public final class HttpServer {
     /**
      * Stops accepting (unless {@link #park parked} or already stopped), lets open connections finish until
      * {@code timeout}, then cuts what remains; or stops waiting as soon as {@code abandon} says so, leaving open
-     * connections be. The threads live on until {@link #shutdown}.
+     * connections be. The threads live on until {@link #shutdown}. A connection is closed once it was quiet for
+     * {@code idleBeforeClose}: {@link #IDLE_BEFORE_CLOSE} when a successor takes the listener, since its client may
+     * be sending a request on it right then; zero with no successor (an app embedded in another process), when
+     * there is nothing to wait for.
      */
-    public DrainReport drain(Duration timeout, BooleanSupplier abandon) {
+    public DrainReport drain(Duration timeout, Duration idleBeforeClose, BooleanSupplier abandon) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         if (!traffic.draining()) {
@@ -292,7 +295,7 @@ public final class HttpServer {
                 cut = traffic.closeAll();
                 break;
             }
-            traffic.closeIdle(IDLE_BEFORE_CLOSE.toNanos());
+            traffic.closeIdle(idleBeforeClose.toNanos());
             sleep(POLL_MILLIS);
         }
         return new DrainReport(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), cut);

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.util.Map;
 
 /** An HTTP client bound to the app under test; every call returns the whole response, body as text. */
 public final class TestClient {
@@ -34,6 +35,27 @@ public final class TestClient {
 
     public HttpResponse<String> delete(String path) {
         return send(HttpRequest.newBuilder(uri(path)).DELETE());
+    }
+
+    /** A GET with request headers, e.g. {@code Map.of("Authorization", "Bearer t")}. */
+    public HttpResponse<String> get(String path, Map<String, String> headers) {
+        return request("GET", path, null, headers);
+    }
+
+    /** POSTs {@code body} as it is, with {@code headers}: {@code post("/notes", "hi", Map.of("Content-Type", "text/plain"))}. */
+    public HttpResponse<String> post(String path, String body, Map<String, String> headers) {
+        return request("POST", path, body, headers);
+    }
+
+    /**
+     * Sends {@code body} (null for none) as it is, with {@code headers} and nothing else: no Content-Type unless
+     * they have one, e.g. {@code client.request("POST", "/notes", "hi", Map.of("Content-Type", "text/plain"))}.
+     */
+    public HttpResponse<String> request(String method, String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request);
     }
 
     /** POSTs {@code json} with {@code Content-Type: application/json}. */

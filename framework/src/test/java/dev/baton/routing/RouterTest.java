@@ -95,6 +95,19 @@ class RouterTest {
     }
 
     @Test
+    void anUnnamedStarIsAWildcardWithoutAParameter() {
+        router.add("GET", "/admin/*", "admin");
+        router.add("GET", "/users/{id}/*", "user");
+        assertFound("GET", "/admin", "admin", Map.of());
+        assertFound("GET", "/admin/a/b", "admin", Map.of());
+        assertFound("GET", "/users/7/x", "user", Map.of("id", "7"));
+        assertNotFound("GET", "/adminx");
+        assertThrows(IllegalStateException.class, () -> router.add("GET", "/admin/{*rest}", "named"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> router.add("GET", "/*/x", "x"));
+        assertEquals("invalid route pattern \"/*/x\": wildcard * must be the last segment", e.getMessage());
+    }
+
+    @Test
     void wildcardAtRootAndAfterParam() {
         router.add("GET", "/{*all}", "all");
         router.add("GET", "/repos/{owner}/{*path}", "tree");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +81,17 @@ class PidFileTest {
         assertTrue(e.getMessage().contains("not a pid"), e.getMessage());
         assertThrows(IOException.class, () -> PidFile.remove(file, 1000));
         assertTrue(Files.exists(file));
+    }
+
+    @Test
+    void aPidFileThatCannotBeWrittenFailsTheCheckNamingTheMissingDirectory() throws IOException {
+        PidFile.checkWritable(dir.resolve("app.pid"));
+        assertEquals(List.of(), listDir(), "the check leaves nothing behind");
+        Path missing = dir.resolve("run/app");
+        ConfigException e = assertThrows(ConfigException.class, () -> PidFile.checkWritable(missing.resolve("app.pid")));
+        assertEquals("baton.pidFile", e.key());
+        assertTrue(e.getMessage().startsWith("baton.pidFile: cannot write " + missing.resolve("app.pid") + ": the directory "
+                + missing + " does not exist"), e.getMessage());
     }
 
     private static Set<PosixFilePermission> readBits(Path file) throws IOException {

@@ -84,7 +84,7 @@ class Http2DrainTest {
     void stop() throws IOException {
         release.countDown();
         for (HttpServer server : servers) {
-            server.drain(Duration.ofMillis(100), () -> false);
+            server.drain(Duration.ofMillis(100), HttpServer.IDLE_BEFORE_CLOSE, () -> false);
             server.shutdown();
         }
         if (channel != null) {
@@ -145,7 +145,7 @@ class Http2DrainTest {
         assertEquals(HttpClient.Version.HTTP_1_1, h1.version());
         assertEquals("A HTTP/1.1", h1.body());
         await(() -> server.connections() == 3 && server.exchanges() == 0, "three connections, no exchange running");
-        HttpServer.DrainReport report = server.drain(Duration.ofSeconds(10), () -> false);
+        HttpServer.DrainReport report = server.drain(Duration.ofSeconds(10), HttpServer.IDLE_BEFORE_CLOSE, () -> false);
         assertEquals(0, report.cut());
         assertEquals(0, server.connections());
         assertTrue(report.millis() < 5000, "idle connections, HTTP/2 and HTTP/1.1 over TLS, closed in " + report.millis() + " ms");
@@ -174,7 +174,7 @@ class Http2DrainTest {
             old.park(); // the hand-off: the old generation stops accepting, the new one accepts
             next.resumeAccepting();
             CompletableFuture<HttpServer.DrainReport> drain = CompletableFuture.supplyAsync(
-                    () -> old.drain(Duration.ofSeconds(15), () -> false));
+                    () -> old.drain(Duration.ofSeconds(15), HttpServer.IDLE_BEFORE_CLOSE, () -> false));
             assertEquals(Integer.MAX_VALUE, raw.goAway(), "the notice");
             Thread.sleep(200); // the HttpClient has read it too
             HttpResponse<String> after = client.send(get("/"), BodyHandlers.ofString());
@@ -204,7 +204,7 @@ class Http2DrainTest {
             await(() -> server.exchanges() == 0, "the stream finished");
             long start = System.nanoTime();
             CompletableFuture<HttpServer.DrainReport> drain = CompletableFuture.supplyAsync(
-                    () -> server.drain(Duration.ofSeconds(10), () -> false));
+                    () -> server.drain(Duration.ofSeconds(10), HttpServer.IDLE_BEFORE_CLOSE, () -> false));
             assertEquals(Integer.MAX_VALUE, raw.goAway(), "first the notice: no new streams, but all on their way are served");
             assertEquals(1, raw.goAway(), "then the last stream id, after the grace");
             assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(900), "the grace passed between them");
@@ -221,7 +221,7 @@ class Http2DrainTest {
             assertEquals("A HTTP/2.0", raw.body(1));
             server.park();
             CompletableFuture<HttpServer.DrainReport> drain = CompletableFuture.supplyAsync(
-                    () -> server.drain(Duration.ofSeconds(10), () -> false));
+                    () -> server.drain(Duration.ofSeconds(10), HttpServer.IDLE_BEFORE_CLOSE, () -> false));
             assertEquals(Integer.MAX_VALUE, raw.goAway());
             // A client that sent this before it read the notice: the notice promised to serve it.
             raw.get(3, "/slow");

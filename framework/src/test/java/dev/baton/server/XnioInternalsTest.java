@@ -41,7 +41,7 @@ class XnioInternalsTest {
         HttpClient client = HttpClient.newHttpClient();
         URI uri = URI.create("http://127.0.0.1:" + server.port() + "/");
         assertEquals("adopted", client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString()).body());
-        HttpServer.DrainReport report = server.drain(Duration.ofSeconds(5), () -> false);
+        HttpServer.DrainReport report = server.drain(Duration.ofSeconds(5), HttpServer.IDLE_BEFORE_CLOSE, () -> false);
         server.shutdown();
         assertEquals(0, report.cut());
         assertTrue(!channel.isOpen(), "the drain closes this process's copy of the listener");

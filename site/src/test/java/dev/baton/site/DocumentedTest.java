@@ -73,7 +73,7 @@ class DocumentedTest {
     @Test
     void theArchetypeCommandIsTheRealOne() throws IOException {
         String page = pageText("getting-started");
-        assertTrue(page.contains("mvn archetype:generate -DarchetypeGroupId=dev.baton -DarchetypeArtifactId=baton-archetype"),
+        assertTrue(page.contains("mvn -B archetype:generate -DarchetypeGroupId=dev.baton -DarchetypeArtifactId=baton-archetype"),
                 "the getting-started command");
         String archetypePom = Files.readString(Site.repo().resolve("archetype/pom.xml"));
         assertTrue(archetypePom.contains("<artifactId>baton-archetype</artifactId>"), "the archetype's coordinates changed");

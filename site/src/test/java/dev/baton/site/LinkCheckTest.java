@@ -49,6 +49,11 @@ class LinkCheckTest {
         List<String> broken = new ArrayList<>();
         int checked = 0;
         for (Path page : Site.htmlFiles()) {
+            if (page.startsWith("api")) {
+                // The Javadoc, as the JDK's javadoc writes it (whose constant-values.html has a dangling anchor on
+                // JDK 17); the links into it from the pages are checked.
+                continue;
+            }
             Document html = parse(site.resolve(page));
             for (Element element : html.select("[href], [src]")) {
                 for (String attribute : List.of("href", "src")) {

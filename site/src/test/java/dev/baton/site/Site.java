@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 final class Site {
 
     /** Every page the site must have, in the order of its navigation. */
-    static final List<String> PAGES = List.of("index", "getting-started", "routing", "dagger", "testing", "zero-downtime",
+    static final List<String> PAGES = List.of("index", "getting-started", "javalin", "routing", "dagger", "testing", "zero-downtime",
             "dev-mode", "deploying", "fleet", "operations", "benchmarks", "faq");
 
     private Site() {}

@@ -1,7 +1,6 @@
 package ${package};
 
 import dev.baton.Baton;
-import dev.baton.HttpException;
 import dev.baton.inject.RouteGroup;
 import javax.inject.Inject;
 
@@ -16,12 +15,12 @@ public final class GreetingRoutes implements RouteGroup {
         // Tells which generation answers: it goes up by one with each zero-downtime upgrade.
         app.get("/", ctx -> ctx.text("hello from ${artifactId}, gen " + app.generation() + "\n"));
 
-        // JSON in, JSON out: {"to":"Ada"} -> 201 {"to":"Ada","text":"hello, Ada"}
+        // JSON in, JSON out: {"to":"Ada"} -> 201 {"to":"Ada","text":"hello, Ada"}; {} -> 400 naming the field:
+        // {"status":400,"title":"Bad Request","errors":{"to":["is required"]}}
         app.post("/greetings", ctx -> {
-            Greeting greeting = ctx.bodyAs(Greeting.class);
-            if (greeting.to() == null || greeting.to().isBlank()) {
-                throw new HttpException(400, "'to' is required");
-            }
+            Greeting greeting = ctx.bodyValidator(Greeting.class)
+                    .check("to", g -> g.to() != null && !g.to().isBlank(), "is required")
+                    .get();
             ctx.status(201).json(new Greeting(greeting.to(), "hello, " + greeting.to()));
         });
     }

@@ -34,8 +34,11 @@ class AppTest {
     @Test
     void postWithoutWhomToGreetIsABadRequest() throws Exception {
         BatonTest.run(app().app(), client -> {
-            assertEquals(400, client.post("/greetings", "{}").statusCode());
+            var missing = client.post("/greetings", "{}");
+            assertEquals(400, missing.statusCode());
+            assertEquals("{\"status\":400,\"title\":\"Bad Request\",\"errors\":{\"to\":[\"is required\"]}}", missing.body());
             assertEquals(400, client.post("/greetings", "{not json").statusCode());
+            assertEquals(400, client.post("/greetings", "{\"to\":42}").statusCode(), "a number is no name");
         });
     }
 }
