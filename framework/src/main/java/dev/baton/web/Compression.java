@@ -46,8 +46,15 @@ public final class Compression {
         EncodingHandler encoding = new EncodingHandler(next, encodings).setNoEncodingHandler(next);
         return exchange -> {
             exchange.addResponseCommitListener(committing -> {
-                if (candidate(committing, minSize)) {
-                    committing.getResponseHeaders().add(Headers.VARY, "Accept-Encoding");
+                HeaderMap headers = committing.getResponseHeaders();
+                String coding = headers.getFirst(Headers.CONTENT_ENCODING);
+                if ("identity".equalsIgnoreCase(coding)) {
+                    // Undertow names identity when the client asked for it by name; RFC 9110 §8.4.1 never sends it.
+                    headers.remove(Headers.CONTENT_ENCODING);
+                    coding = null;
+                }
+                if ("gzip".equals(coding) || "deflate".equals(coding) || coding == null && candidate(committing, minSize)) {
+                    headers.add(Headers.VARY, "Accept-Encoding");
                 }
             });
             encoding.handleRequest(exchange);
