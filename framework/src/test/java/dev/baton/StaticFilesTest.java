@@ -283,6 +283,20 @@ class StaticFilesTest {
     }
 
     @Test
+    void filesAreCountedByFolderNotByFile() throws Exception {
+        start(app -> app.staticFiles("/assets", "public"));
+        assertEquals(200, get("/assets/app.js").status());
+        assertEquals(200, get("/assets/style.css").status());
+        long deadline = System.nanoTime() + 5_000_000_000L; // counted when the exchange completes, after the answer
+        String scrape = get("/baton/metrics").body();
+        while (!scrape.contains("status=\"200\",uri=\"/assets/**\"") && System.nanoTime() < deadline) {
+            scrape = get("/baton/metrics").body();
+        }
+        assertTrue(scrape.contains("status=\"200\",uri=\"/assets/**\""), scrape);
+        assertFalse(scrape.contains("uri=\"/assets/app.js\""), scrape);
+    }
+
+    @Test
     void badFoldersAndPrefixesFailAtRegistration(@TempDir Path temp) {
         Baton baton = Baton.create(BatonHttpTest.testConfig());
         assertThrows(IllegalArgumentException.class, () -> baton.staticFiles("/", ""));

@@ -1,5 +1,6 @@
 package dev.baton.web;
 
+import dev.baton.ops.HttpMetrics;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.ResponseCodeHandler;
@@ -90,6 +91,8 @@ public final class StaticHandler implements HttpHandler {
             if (found != null) {
                 exchange.setRelativePath(found.path());
                 exchange.putAttachment(FOUND, found);
+                // One metrics series per folder, as Spring's /** for resources: not one per file, nor UNKNOWN.
+                exchange.putAttachment(HttpMetrics.ROUTE, mount.files.prefix().equals("/") ? "/**" : mount.files.prefix() + "/**");
                 return true;
             }
         }
