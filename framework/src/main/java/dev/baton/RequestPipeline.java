@@ -87,10 +87,10 @@ final class RequestPipeline implements HttpHandler {
         if (inline) {
             serve(exchange, match, body);
         } else {
+            boolean mayBeStatic = statics != null && match.kind() == RouteMatch.Kind.NOT_FOUND;
             // The server's executor for blocking handlers (virtual threads, see HandlerThreads), or null for XNIO's
             // worker pool. Named, not left to Undertow: it looks for it only when dispatch is called inside a call
             // to the root handler, which a body's arrival callback is today, but by no contract.
-            boolean mayBeStatic = statics != null && match.kind() == RouteMatch.Kind.NOT_FOUND;
             exchange.dispatch(exchange.getDispatchExecutor(), () -> {
                 if (!mayBeStatic) { // a static file is sent without blocking: send() blocks for the rest
                     exchange.startBlocking();

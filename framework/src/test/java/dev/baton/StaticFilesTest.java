@@ -165,7 +165,7 @@ class StaticFilesTest {
     }
 
     /** Targets that try to leave the folder; with the canonical path rules each is a 400, or a 404 inside it. */
-    static final List<String> ESCAPES = List.of("/..%2f..%2fetc/passwd", "/..%2fsecret.txt", "/%2e%2e/secret.txt",
+    static final List<String> ESCAPES = List.of("/..%2f", "/%2e%2e/", "/..\\", "/..%2f..%2fetc/passwd", "/..%2fsecret.txt", "/%2e%2e/secret.txt",
             "/%2e%2e/%2e%2e/etc/passwd", "/..\\secret.txt", "/..%5csecret.txt", "/app.js%00", "/app.js%00.html",
             "/%00", "/../secret.txt", "/../../etc/passwd", "/x/../../secret.txt", "/../../dev/baton/Baton.class",
             "/dev/baton/Baton.class", "/META-INF/MANIFEST.MF", "/simplelogger.properties", "/public/index.html",

@@ -26,7 +26,7 @@ import java.util.zip.Deflater;
  *       {@code Cache-Control: no-transform}.</li>
  * </ul>
  * Whatever the client asked for, a response that would be compressed for some client says
- * {@code Vary: Accept-Encoding}, so that a cache keeps both forms apart.
+ * {@code Vary: Accept-Encoding}, so that a cache keeps both forms apart; a compressed one has its ETag made weak.
  */
 public final class Compression {
 
@@ -53,8 +53,15 @@ public final class Compression {
                     headers.remove(Headers.CONTENT_ENCODING);
                     coding = null;
                 }
-                if ("gzip".equals(coding) || "deflate".equals(coding) || coding == null && candidate(committing, minSize)) {
+                boolean encoded = "gzip".equals(coding) || "deflate".equals(coding);
+                if (encoded || coding == null && candidate(committing, minSize)) {
                     headers.add(Headers.VARY, "Accept-Encoding");
+                }
+                String etag = headers.getFirst(Headers.ETAG);
+                if (encoded && etag != null && etag.startsWith("\"")) {
+                    // Other bytes than the identity form's: a strong tag promises the same bytes (RFC 9110 §8.8.1),
+                    // and a range of them. Weakened as nginx does; revalidation compares weakly and still gets 304s.
+                    headers.put(Headers.ETAG, "W/" + etag);
                 }
             });
             encoding.handleRequest(exchange);
