@@ -283,6 +283,29 @@ class StaticFilesTest {
     }
 
     @Test
+    void aSlowDownloadHoldsNoHandlerThread(@TempDir Path temp) throws Exception {
+        Path root = Files.createDirectories(temp.resolve("www"));
+        byte[] big = new byte[32 << 20]; // far more than the socket buffers on both sides hold
+        java.util.Arrays.fill(big, (byte) 'x');
+        Files.write(root.resolve("big.bin"), big);
+        // One handler thread: were it writing the file, the route below would wait for the download to end.
+        app = Baton.create(BatonHttpTest.testConfig().with("workerThreads", "1").with("virtualThreads", "false"))
+                .get("/hello", ctx -> ctx.text("hello"))
+                .staticFiles("/", root);
+        app.start();
+        try (RawHttp stalled = new RawHttp(app.port()); RawHttp second = new RawHttp(app.port())) {
+            stalled.send("GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"); // and never read
+            Thread.sleep(500);
+            for (int i = 0; i < 3; i++) {
+                second.send("GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                assertEquals("hello", second.read(false).body());
+                second.send("GET /app.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                assertEquals(404, second.read(false).status());
+            }
+        }
+    }
+
+    @Test
     void filesAreCountedByFolderNotByFile() throws Exception {
         start(app -> app.staticFiles("/assets", "public"));
         assertEquals(200, get("/assets/app.js").status());
