@@ -155,6 +155,20 @@ class CorsTest {
     }
 
     @Test
+    void staticFilesGetTheHeadersToo() throws IOException {
+        // Fonts and module scripts are fetched in CORS mode: without the header the browser refuses them.
+        start(app -> app.cors(cors -> cors.allowOrigin(APP)).staticFiles("/assets", "public"));
+        RawHttp.Response script = request("GET", "/assets/mod.mjs", "Origin: " + APP);
+        assertEquals(200, script.status());
+        assertEquals(APP, script.header("Access-Control-Allow-Origin"));
+        assertTrue(all(script, "Vary").contains("Origin"));
+        RawHttp.Response revalidated = request("GET", "/assets/mod.mjs", "Origin: " + APP, "If-None-Match: " + script.header("ETag"));
+        assertEquals(304, revalidated.status());
+        assertEquals(APP, revalidated.header("Access-Control-Allow-Origin"));
+        assertNull(request("GET", "/assets/mod.mjs", "Origin: https://evil.example").header("Access-Control-Allow-Origin"));
+    }
+
+    @Test
     void anyOriginIsAStarWithoutVaryAndWithoutCredentials() throws IOException {
         start(app -> app.cors(cors -> cors.allowAnyOrigin()).get("/public", ctx -> ctx.text("hi")));
         RawHttp.Response get = request("GET", "/public", "Origin: https://anyone.example");
