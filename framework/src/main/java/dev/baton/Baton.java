@@ -12,15 +12,23 @@ import dev.baton.ops.Metrics;
 import dev.baton.ops.OpsHandler;
 import dev.baton.ops.Readiness;
 import dev.baton.routing.Router;
+import dev.baton.routing.RouteMatch;
 import dev.baton.runtime.Lifecycle;
+import dev.baton.web.Compression;
+import dev.baton.web.Cors;
+import dev.baton.web.CorsHandler;
+import dev.baton.web.StaticFiles;
+import dev.baton.web.StaticHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.ResponseCodeHandler;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -46,6 +54,8 @@ public final class Baton implements Routes<Baton> {
     private final List<Runnable> resumeCallbacks = new ArrayList<>();
     private final List<String> warmUp = new ArrayList<>();
     private final Map<String, Readiness.Check> readinessChecks = new LinkedHashMap<>();
+    private final List<StaticFiles> staticFiles = new ArrayList<>();
+    private Cors cors;
     private JsonMapper json;
     private boolean jsonErrors;
     private RequestLogger requestLogger;
@@ -84,6 +94,47 @@ public final class Baton implements Routes<Baton> {
         // Ahead of the app's callbacks: once they look for clients to send away, no stream opens here any more.
         drainCallbacks.add(0, route::drain);
         resumeCallbacks.add(route::resume);
+        return this;
+    }
+
+    /**
+     * Serves the files of the classpath folder {@code folder} (in the jar: {@code src/main/resources/public} is
+     * {@code "public"}) under {@code prefix}: {@code app.staticFiles("/", "public")}. A route matching a path wins
+     * over a file; the before-filters run for files as for routes. See {@link StaticFiles} for the options.
+     */
+    public Baton staticFiles(String prefix, String folder) {
+        return staticFiles(prefix, folder, options -> {});
+    }
+
+    /** {@link #staticFiles(String, String)} with options: {@code s -> s.cacheControl("max-age=3600")}. */
+    public Baton staticFiles(String prefix, String folder, Consumer<StaticFiles> options) {
+        return addStaticFiles(StaticFiles.classpath(prefix, folder), options);
+    }
+
+    /** Serves the files of {@code directory} (which must exist at start) under {@code prefix}. */
+    public Baton staticFiles(String prefix, Path directory) {
+        return staticFiles(prefix, directory, options -> {});
+    }
+
+    /** {@link #staticFiles(String, Path)} with options. */
+    public Baton staticFiles(String prefix, Path directory, Consumer<StaticFiles> options) {
+        return addStaticFiles(StaticFiles.directory(prefix, directory), options);
+    }
+
+    private Baton addStaticFiles(StaticFiles files, Consumer<StaticFiles> options) {
+        requireNotStarted();
+        options.accept(files); // several folders may share a prefix: the first registered that has a file serves it
+        staticFiles.add(files);
+        return this;
+    }
+
+    /**
+     * Answers cross-origin requests as {@code config} allows: {@code app.cors(c -> c.allowOrigin("https://app.example")
+     * .allowCredentials())}. Preflights are answered before the filters, with the methods of the path's routes.
+     */
+    public Baton cors(Consumer<Cors> config) {
+        requireNotStarted();
+        this.cors = Cors.of(config);
         return this;
     }
 
@@ -217,10 +268,17 @@ public final class Baton implements Routes<Baton> {
         requireNotStarted();
         JsonMapper mapper = json != null ? json : new JacksonJsonMapper();
         ErrorBodies errorBodies = new ErrorBodies(mapper, jsonErrors);
-        RequestPipeline pipeline = new RequestPipeline(router, before, after,
-                new ExceptionMapper(exceptionHandlers, errorBodies), errorBodies, mapper, config.maxBodySize(), requestLogger);
+        StaticHandler statics = staticFiles.isEmpty() ? null : new StaticHandler(staticFiles, classLoader());
+        HttpHandler app = new RequestPipeline(router, before, after, new ExceptionMapper(exceptionHandlers, errorBodies),
+                errorBodies, mapper, config.maxBodySize(), requestLogger, statics);
+        if (cors != null) {
+            app = new CorsHandler(cors, this::allowedMethods, app);
+        }
         // Known before the first request: handlers may ask for the generation while the hand-off is still on.
-        HttpHandler root = DevMode.wrap(config, pipeline, drainCallbacks, resumeCallbacks); // baton:dev only
+        HttpHandler root = DevMode.wrap(config, app, drainCallbacks, resumeCallbacks); // baton:dev only
+        if (config.compression()) { // outside dev mode's script injection, which must see the page uncompressed
+            root = Compression.wrap(root, config.compressionMinSize());
+        }
         if (config.admin().isPresent() && config.opsPath().isEmpty()) {
             throw new ConfigException("baton.admin", "baton.admin: the admin listener serves the operator's endpoints,"
                     + " which baton.opsPath=off turns off; set baton.opsPath (e.g. /baton) or baton.admin=off");
@@ -240,6 +298,17 @@ public final class Baton implements Routes<Baton> {
         }
         lifecycle.serve(measured(root, metrics, status), admin, drainCallbacks, resumeCallbacks, warmUp);
         return this;
+    }
+
+    /** The Allow set of {@code path}, as a 405 or an OPTIONS answer has it; null when no route matches it. */
+    private Set<String> allowedMethods(String path) {
+        RouteMatch<Handler> match = router.find("OPTIONS", path);
+        return match.kind() == RouteMatch.Kind.NOT_FOUND ? null : match.allowedMethods();
+    }
+
+    private static ClassLoader classLoader() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return loader != null ? loader : Baton.class.getClassLoader();
     }
 
     /** {@code handler} counted (unless metrics are off) and logged (with {@code baton.accessLog}). */

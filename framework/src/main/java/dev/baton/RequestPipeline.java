@@ -4,6 +4,8 @@ import dev.baton.json.JsonMapper;
 import dev.baton.ops.HttpMetrics;
 import dev.baton.routing.RouteMatch;
 import dev.baton.routing.Router;
+import dev.baton.web.StaticHandler;
+import io.undertow.server.Connectors;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
@@ -35,9 +37,11 @@ final class RequestPipeline implements HttpHandler {
     private static final AttachmentKey<Long> STARTED = AttachmentKey.create(Long.class);
 
     private final long maxBodySize;
+    /** The app's static files, tried for a path no route matches; null when it has none. */
+    private final StaticHandler statics;
 
     RequestPipeline(Router<Handler> router, Filters before, Filters after, ExceptionMapper errors, ErrorBodies bodies,
-            JsonMapper json, long maxBodySize, RequestLogger logger) {
+            JsonMapper json, long maxBodySize, RequestLogger logger, StaticHandler statics) {
         this.router = router;
         this.before = before;
         this.after = after;
@@ -46,6 +50,7 @@ final class RequestPipeline implements HttpHandler {
         this.json = json;
         this.maxBodySize = maxBodySize;
         this.logger = logger;
+        this.statics = statics;
     }
 
     @Override
@@ -97,11 +102,14 @@ final class RequestPipeline implements HttpHandler {
         if (inline) {
             serve(exchange, match, body, first, last);
         } else {
+            boolean mayBeStatic = statics != null && match.kind() == RouteMatch.Kind.NOT_FOUND;
             // The server's executor for blocking handlers (virtual threads, see HandlerThreads), or null for XNIO's
             // worker pool. Named, not left to Undertow: it looks for it only when dispatch is called inside a call
             // to the root handler, which a body's arrival callback is today, but by no contract.
             exchange.dispatch(exchange.getDispatchExecutor(), () -> {
-                exchange.startBlocking();
+                if (!mayBeStatic) { // a static file is sent without blocking: send() blocks for the rest
+                    exchange.startBlocking();
+                }
                 serve(exchange, match, body, first, last);
             });
         }
@@ -125,11 +133,12 @@ final class RequestPipeline implements HttpHandler {
         if (match.kind() == RouteMatch.Kind.FOUND) {
             ctx.route(match.pattern(), match.pathParams()); // before the filters, which may want the route's params
         }
+        boolean staticFile = false;
         try {
             for (Handler filter : first) {
                 filter.handle(ctx);
             }
-            answer(ctx, match);
+            staticFile = answer(ctx, match);
         } catch (Exception e) {
             errors.handle(e, ctx);
         }
@@ -138,12 +147,21 @@ final class RequestPipeline implements HttpHandler {
                 filter.handle(ctx);
             }
         } catch (Exception e) {
+            staticFile = false;
             errors.handle(e, ctx);
+        }
+        if (staticFile && ctx.result() == null && !exchange.isResponseStarted()) {
+            // Filters ran as for a route (an auth filter guards files too), and their headers are kept. Undertow's
+            // ResourceHandler then sends the file from here without blocking this thread: as a root handler, so
+            // that its asynchronous writes and early returns (416) end the exchange as they do in Undertow.
+            Connectors.executeRootHandler(statics, exchange);
+            return;
         }
         send(exchange, ctx.result());
     }
 
-    private static void answer(Context ctx, RouteMatch<Handler> match) throws Exception {
+    /** Runs the route's handler, or answers 404/405/OPTIONS; true when a static file is to answer instead. */
+    private boolean answer(Context ctx, RouteMatch<Handler> match) throws Exception {
         switch (match.kind()) {
             case FOUND -> match.handler().handle(ctx);
             case METHOD_NOT_ALLOWED -> {
@@ -154,8 +172,14 @@ final class RequestPipeline implements HttpHandler {
                     throw new HttpException(405, "Method Not Allowed");
                 }
             }
-            case NOT_FOUND -> throw new HttpException(404, "Not Found");
+            case NOT_FOUND -> {
+                if (statics == null || !statics.find(ctx.exchange())) {
+                    throw new HttpException(404, "Not Found");
+                }
+                return true;
+            }
         }
+        return false;
     }
 
     /** Tells the request logger, if any, about the request once its response is complete. */
@@ -178,6 +202,9 @@ final class RequestPipeline implements HttpHandler {
     private static void send(HttpServerExchange exchange, Object result) {
         if (exchange.isResponseStarted()) {
             return; // the handler wrote the response itself, through exchange()
+        }
+        if (!exchange.isBlocking() && !exchange.isInIoThread()) {
+            exchange.startBlocking(); // a path that might have been a static file (see run) and is not
         }
         if (result instanceof byte[] bytes) {
             exchange.getResponseSender().send(ByteBuffer.wrap(bytes));

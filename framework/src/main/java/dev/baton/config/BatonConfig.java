@@ -303,6 +303,16 @@ public final class BatonConfig {
         return (Boolean) get(Setting.METRICS);
     }
 
+    /** Whether compressible responses are sent gzip- or deflate-encoded to clients that accept it. */
+    public boolean compression() {
+        return (Boolean) get(Setting.COMPRESSION);
+    }
+
+    /** The smallest response body {@link #compression()} compresses. */
+    public long compressionMinSize() {
+        return (Long) get(Setting.COMPRESSION_MIN_SIZE);
+    }
+
     /** Dev mode ({@code baton:dev}): pages reload themselves after each upgrade. */
     public boolean dev() {
         return (Boolean) get(Setting.DEV);

@@ -72,6 +72,10 @@ enum Setting {
     ACCESS_LOG("accessLog", Form.BOOLEAN, "true or false", false),
     // Counting a request costs an adder or two; the registry and the text format load at the first scrape.
     METRICS("metrics", Form.BOOLEAN, "true or false", true),
+    // Off unless asked for: a proxy in front often compresses already, and compressing costs CPU on every answer.
+    COMPRESSION("compression", Form.BOOLEAN, "true or false", false),
+    // Under about a packet, compressing saves no round trip and costs CPU (Javalin's threshold is 1500 bytes).
+    COMPRESSION_MIN_SIZE("compressionMinSize", Form.SIZE, "a size greater than 0 like 512, 1KB or 64KB", 1024L),
     // Dev mode (baton:dev): pages reload after each upgrade. Never on unless asked for.
     DEV("dev", Form.BOOLEAN, "true or false", false),
     // baton:dev's JVM: each generation stops when it ends, so that no app outlives a killed dev loop.

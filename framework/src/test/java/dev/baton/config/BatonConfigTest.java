@@ -90,7 +90,7 @@ class BatonConfigTest {
         BatonConfig config = BatonConfig.from(Map.of(), env);
         assertEquals("host=localhost port=1 ioThreads=3 workerThreads=5 virtualThreads=false maxBodySize=1KB drainTimeout=1s"
                 + " readyTimeout=2s probation=30s warmUp=(none) warmUpTime=1s train=false requestHeadTimeout=3s readTimeout=4s writeTimeout=30s keepAliveTimeout=75s"
-                + " jar=app.jar pidFile=app.pid signals=false opsPath=/baton admin=off https=off h2c=false tlsCert=(none) tlsKey=(none) tlsKeystore=(none) tlsKeystorePasswordFile=(none) readinessTimeout=500ms accessLog=false metrics=true dev=false"
+                + " jar=app.jar pidFile=app.pid signals=false opsPath=/baton admin=off https=off h2c=false tlsCert=(none) tlsKey=(none) tlsKeystore=(none) tlsKeystorePasswordFile=(none) readinessTimeout=500ms accessLog=false metrics=true compression=false compressionMinSize=1KB dev=false"
                 + " ownerPid=(none)", config.describe());
         assertEquals(Duration.ofSeconds(5), env("BATON_WRITE_TIMEOUT", "5s").writeTimeout());
         assertEquals(Duration.ofSeconds(6), env("BATON_KEEP_ALIVE_TIMEOUT", "6s").keepAliveTimeout());
@@ -161,6 +161,21 @@ class BatonConfigTest {
     }
 
     @Test
+    void compressionIsOffUnlessAskedAndItsThresholdIsASize() {
+        assertFalse(BatonConfig.defaults().compression());
+        assertEquals(1024, BatonConfig.defaults().compressionMinSize());
+        assertTrue(props("baton.compression", "true").compression());
+        assertTrue(env("BATON_COMPRESSION", "TRUE").compression());
+        assertEquals(1500, env("BATON_COMPRESSION_MIN_SIZE", "1500").compressionMinSize());
+        assertEquals(64 * 1024, props("baton.compressionMinSize", "64KB").compressionMinSize());
+        assertRejected("baton.compression", "gzip", "true or false", () -> props("baton.compression", "gzip"));
+        assertRejected("baton.compressionMinSize", "1.5KB", "a size greater than 0 like 512, 1KB or 64KB",
+                () -> props("baton.compressionMinSize", "1.5KB"));
+        assertRejected("BATON_COMPRESSION_MIN_SIZE", "0", "a size greater than 0 like 512, 1KB or 64KB",
+                () -> env("BATON_COMPRESSION_MIN_SIZE", "0"));
+    }
+
+    @Test
     void badValueMessageNamesKeyAsWrittenValueAndExpectedForm() {
         ConfigException e = assertThrows(ConfigException.class, () -> props("baton.port", "eighty"));
         assertEquals("baton.port: 'eighty' is not valid; expected an integer from 0 to 65535", e.getMessage());
@@ -226,7 +241,7 @@ class BatonConfigTest {
         assertEquals("unknown setting baton.prot (did you mean baton.port?); known settings: baton.host, baton.port,"
                 + " baton.ioThreads, baton.workerThreads, baton.virtualThreads, baton.maxBodySize, baton.drainTimeout, baton.readyTimeout,"
                 + " baton.probation, baton.warmUp, baton.warmUpTime, baton.train, baton.requestHeadTimeout, baton.readTimeout, baton.writeTimeout, baton.keepAliveTimeout,"
-                + " baton.jar, baton.pidFile, baton.signals, baton.opsPath, baton.admin, baton.https, baton.h2c, baton.tlsCert, baton.tlsKey, baton.tlsKeystore, baton.tlsKeystorePasswordFile, baton.readinessTimeout, baton.accessLog, baton.metrics, baton.dev,"
+                + " baton.jar, baton.pidFile, baton.signals, baton.opsPath, baton.admin, baton.https, baton.h2c, baton.tlsCert, baton.tlsKey, baton.tlsKeystore, baton.tlsKeystorePasswordFile, baton.readinessTimeout, baton.accessLog, baton.metrics, baton.compression, baton.compressionMinSize, baton.dev,"
                 + " baton.ownerPid", e.getMessage());
         assertEquals("baton.prot", e.key());
     }
@@ -377,7 +392,7 @@ class BatonConfigTest {
         assertTrue(line.endsWith(" virtualThreads=auto maxBodySize=10MB drainTimeout=0s readyTimeout=1m probation=30s warmUp=(none) warmUpTime=1s train=false"
                 + " requestHeadTimeout=10s"
                 + " readTimeout=30s writeTimeout=30s keepAliveTimeout=75s jar=/srv/app.jar pidFile=(none) signals=true"
-                + " opsPath=/baton admin=off https=off h2c=false tlsCert=(none) tlsKey=(none) tlsKeystore=(none) tlsKeystorePasswordFile=(none) readinessTimeout=500ms accessLog=false metrics=true dev=false ownerPid=(none)"),
+                + " opsPath=/baton admin=off https=off h2c=false tlsCert=(none) tlsKey=(none) tlsKeystore=(none) tlsKeystorePasswordFile=(none) readinessTimeout=500ms accessLog=false metrics=true compression=false compressionMinSize=1KB dev=false ownerPid=(none)"),
                 line);
     }
 }
