@@ -63,6 +63,8 @@ class BatonConfigTest {
         assertEquals(Optional.empty(), config.jar());
         assertEquals(Optional.empty(), config.pidFile());
         assertTrue(config.signals());
+        assertEquals(64 * 1024, config.wsMaxMessageSize());
+        assertEquals(Duration.ofSeconds(5), config.wsCloseSpread());
         assertEquals(config.describe(), BatonConfig.from(Map.of(), Map.of()).describe());
     }
 
@@ -90,7 +92,7 @@ class BatonConfigTest {
         BatonConfig config = BatonConfig.from(Map.of(), env);
         assertEquals("host=localhost port=1 ioThreads=3 workerThreads=5 virtualThreads=false maxBodySize=1KB drainTimeout=1s"
                 + " readyTimeout=2s probation=30s warmUp=(none) warmUpTime=1s train=false requestHeadTimeout=3s readTimeout=4s writeTimeout=30s keepAliveTimeout=75s"
-                + " jar=app.jar pidFile=app.pid signals=false opsPath=/baton admin=off https=off tlsCert=(none) tlsKey=(none) tlsKeystore=(none) tlsKeystorePasswordFile=(none) readinessTimeout=500ms accessLog=false metrics=true dev=false"
+                + " jar=app.jar pidFile=app.pid signals=false opsPath=/baton admin=off https=off tlsCert=(none) tlsKey=(none) tlsKeystore=(none) tlsKeystorePasswordFile=(none) readinessTimeout=500ms accessLog=false metrics=true wsMaxMessageSize=64KB wsCloseSpread=5s dev=false"
                 + " ownerPid=(none)", config.describe());
         assertEquals(Duration.ofSeconds(5), env("BATON_WRITE_TIMEOUT", "5s").writeTimeout());
         assertEquals(Duration.ofSeconds(6), env("BATON_KEEP_ALIVE_TIMEOUT", "6s").keepAliveTimeout());
@@ -226,7 +228,7 @@ class BatonConfigTest {
         assertEquals("unknown setting baton.prot (did you mean baton.port?); known settings: baton.host, baton.port,"
                 + " baton.ioThreads, baton.workerThreads, baton.virtualThreads, baton.maxBodySize, baton.drainTimeout, baton.readyTimeout,"
                 + " baton.probation, baton.warmUp, baton.warmUpTime, baton.train, baton.requestHeadTimeout, baton.readTimeout, baton.writeTimeout, baton.keepAliveTimeout,"
-                + " baton.jar, baton.pidFile, baton.signals, baton.opsPath, baton.admin, baton.https, baton.tlsCert, baton.tlsKey, baton.tlsKeystore, baton.tlsKeystorePasswordFile, baton.readinessTimeout, baton.accessLog, baton.metrics, baton.dev,"
+                + " baton.jar, baton.pidFile, baton.signals, baton.opsPath, baton.admin, baton.https, baton.tlsCert, baton.tlsKey, baton.tlsKeystore, baton.tlsKeystorePasswordFile, baton.readinessTimeout, baton.accessLog, baton.metrics, baton.wsMaxMessageSize, baton.wsCloseSpread, baton.dev,"
                 + " baton.ownerPid", e.getMessage());
         assertEquals("baton.prot", e.key());
     }
@@ -377,7 +379,7 @@ class BatonConfigTest {
         assertTrue(line.endsWith(" virtualThreads=auto maxBodySize=10MB drainTimeout=0s readyTimeout=1m probation=30s warmUp=(none) warmUpTime=1s train=false"
                 + " requestHeadTimeout=10s"
                 + " readTimeout=30s writeTimeout=30s keepAliveTimeout=75s jar=/srv/app.jar pidFile=(none) signals=true"
-                + " opsPath=/baton admin=off https=off tlsCert=(none) tlsKey=(none) tlsKeystore=(none) tlsKeystorePasswordFile=(none) readinessTimeout=500ms accessLog=false metrics=true dev=false ownerPid=(none)"),
+                + " opsPath=/baton admin=off https=off tlsCert=(none) tlsKey=(none) tlsKeystore=(none) tlsKeystorePasswordFile=(none) readinessTimeout=500ms accessLog=false metrics=true wsMaxMessageSize=64KB wsCloseSpread=5s dev=false ownerPid=(none)"),
                 line);
     }
 }
