@@ -199,7 +199,7 @@ public final class WsConnection {
             try {
                 callback.handle(this);
             } catch (Exception | Error e) {
-                failed(e);
+                failed(e, true);
             } finally {
                 if (then != null) {
                     then.run();
@@ -208,10 +208,17 @@ public final class WsConnection {
         });
     }
 
-    /** The connection failed, or a callback did: tell the app, then close (1011) unless a close began already. */
-    void failed(Throwable error) {
+    /**
+     * A callback failed ({@code inApp}), or the connection did: tell the app, then close (1011) unless a close began
+     * already. A callback's failure that the app does not handle is logged, as a handler's is.
+     */
+    void failed(Throwable error, boolean inApp) {
         try {
-            endpoint.onError.handle(this, error);
+            if (endpoint.onError != null) {
+                endpoint.onError.handle(this, error);
+            } else if (inApp) {
+                LOG.error("{}: a WebSocket callback failed", this, error);
+            }
         } catch (Exception | Error e) {
             LOG.warn("{}: the WebSocket onError callback failed", this, e);
         }

@@ -15,7 +15,8 @@ import java.util.Objects;
  *
  * The callbacks of one socket run one at a time, in the order of its events, where blocking handlers run (a worker,
  * or a virtual thread): they may block. While one runs, no more of that socket's messages are read, so a slow
- * handler slows its own client down rather than queueing without bound. Callbacks left unset do nothing.
+ * handler slows its own client down rather than queueing without bound. Callbacks left unset do nothing (but see
+ * {@link #onError}).
  */
 public final class WsEndpoint {
 
@@ -46,7 +47,10 @@ public final class WsEndpoint {
         void handle(WsConnection connection, int code, String reason) throws Exception;
     }
 
-    /** Runs when a callback threw or the connection failed; the socket is closed (1011) unless it was already. */
+    /**
+     * Runs when a callback threw or the connection failed; the socket is closed (1011) unless it was already. Without
+     * one, a callback's exception is logged with its stack trace.
+     */
     @FunctionalInterface
     public interface ErrorHandler {
         void handle(WsConnection connection, Throwable error) throws Exception;
@@ -56,7 +60,8 @@ public final class WsEndpoint {
     TextHandler onMessage = (connection, message) -> { };
     BinaryHandler onBinaryMessage = (connection, message) -> { };
     CloseHandler onClose = (connection, code, reason) -> { };
-    ErrorHandler onError = (connection, error) -> { };
+    /** Null until set: a callback's failure is then logged (ERROR), a connection's is not. */
+    ErrorHandler onError;
     ConnectionHandler onDrain = connection -> { };
 
     WsEndpoint() {}

@@ -14,6 +14,10 @@ import org.xnio.Pooled;
  * Reads one socket's frames on its IO thread, with Undertow's buffering of whole messages (pings are answered
  * there too), and hands each message to the app's callback. Reading pauses until the callback returned: that keeps
  * the order, and a slow app holds back its client instead of buffering without bound.
+ *
+ * <p>Once the server sent its close frame (a drain's 1012, the app's close), messages are no longer handed to the
+ * app: an answer could not go out any more, and the client, which sees the close before any answer, must be able to
+ * take such a message as not processed (and send it again, to the next generation) rather than lost or done twice.
  */
 final class WsListener extends AbstractReceiveListener {
 
@@ -42,7 +46,11 @@ final class WsListener extends AbstractReceiveListener {
     protected void onFullTextMessage(WebSocketChannel channel, BufferedTextMessage message) {
         String text = message.getData();
         channel.suspendReceives();
-        connection.run(c -> connection.endpoint().onMessage.handle(c, text), () -> resume(channel));
+        connection.run(c -> {
+            if (!channel.isCloseFrameSent()) {
+                connection.endpoint().onMessage.handle(c, text);
+            }
+        }, () -> resume(channel));
     }
 
     @Override
@@ -66,7 +74,11 @@ final class WsListener extends AbstractReceiveListener {
             data.free();
         }
         channel.suspendReceives();
-        connection.run(c -> connection.endpoint().onBinaryMessage.handle(c, bytes), () -> resume(channel));
+        connection.run(c -> {
+            if (!channel.isCloseFrameSent()) {
+                connection.endpoint().onBinaryMessage.handle(c, bytes);
+            }
+        }, () -> resume(channel));
     }
 
     @Override
@@ -87,7 +99,7 @@ final class WsListener extends AbstractReceiveListener {
         }
         WsConnection.LOG.debug("{}: {}", connection, error.toString());
         IoUtils.safeClose(channel);
-        connection.run(c -> c.failed(error), null);
+        connection.run(c -> c.failed(error, false), null);
     }
 
     private static void resume(WebSocketChannel channel) {

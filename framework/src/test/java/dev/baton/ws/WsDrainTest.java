@@ -27,11 +27,15 @@ class WsDrainTest {
     void aDrainClosesEverySocketWith1012WithinTheSpreadAfterOnDrainAndRefusesNewUpgrades() throws Exception {
         int sockets = 40;
         Baton app = Baton.create(BatonTest.config().with("drainTimeout", "5s").with("wsCloseSpread", "1s"));
+        // tag::drain[]
         app.ws("/ws", ws -> {
             ws.onConnect(c -> c.send("hi"));
-            ws.onDrain(c -> c.send("reconnect"));
+            ws.onDrain(c -> c.send("reconnect")); // just before this socket's 1012
         });
+        // end::drain[]
         app.get("/", ctx -> ctx.text("ok"));
+        CountDownLatch draining = new CountDownLatch(1);
+        app.onDrain(draining::countDown); // runs after Baton's own callback, which begins the WebSockets' drain
         app.start();
         try (Socket kept = new Socket("127.0.0.1", app.port())) {
             kept.setSoTimeout(10_000);
@@ -47,16 +51,18 @@ class WsDrainTest {
             long start = System.nanoTime();
             Thread stopper = new Thread(app::stop);
             stopper.start();
+            assertTrue(draining.await(5, TimeUnit.SECONDS));
+            // At once: the drain closes a kept-alive connection once it has been idle for a second.
+            String refused = request(kept, "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            assertTrue(refused.startsWith("HTTP/1.1 503"), refused);
+            assertTrue(refused.toLowerCase().contains("connection: close"), refused);
             List<Long> closedAfterMillis = new ArrayList<>();
             for (WsTest.Client client : clients) {
                 assertEquals("reconnect", client.next(), "onDrain's message comes before the close");
                 assertEquals("close 1012 Service Restart", client.next());
                 closedAfterMillis.add(TimeUnit.NANOSECONDS.toMillis(client.closedAtNanos.get(0) - start));
             }
-            String refused = request(kept, "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-            assertTrue(refused.startsWith("HTTP/1.1 503"), refused);
-            assertTrue(refused.toLowerCase().contains("connection: close"), refused);
 
             stopper.join(10_000);
             long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);

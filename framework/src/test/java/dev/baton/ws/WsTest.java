@@ -33,15 +33,19 @@ class WsTest {
     @Test
     void textAndBinaryBothWaysWithPathQueryAndHeaders() throws Exception {
         BlockingQueue<String> closes = new LinkedBlockingQueue<>();
-        BatonTest.run(app -> app.ws("/chat/{room}", ws -> {
-            ws.onConnect(c -> {
-                c.attribute("who", c.queryParam("who"));
-                c.send("hello " + c.pathParam("room") + " " + c.attribute("who") + " " + c.header("x-token"));
+        BatonTest.run(app -> {
+            // tag::ws[]
+            app.ws("/chat/{room}", ws -> {
+                ws.onConnect(c -> {
+                    c.attribute("who", c.queryParam("who"));
+                    c.send("hello " + c.pathParam("room") + " " + c.attribute("who") + " " + c.header("x-token"));
+                });
+                ws.onMessage((c, text) -> c.send("echo " + text + " from " + c.attribute("who")));
+                ws.onBinaryMessage((c, bytes) -> c.send(new byte[] {(byte) bytes.length, bytes[0]}));
+                ws.onClose((c, code, reason) -> closes.add(code + " " + reason));
             });
-            ws.onMessage((c, text) -> c.send("echo " + text + " from " + c.attribute("who")));
-            ws.onBinaryMessage((c, bytes) -> c.send(new byte[] {(byte) bytes.length, bytes[0]}));
-            ws.onClose((c, code, reason) -> closes.add(code + " " + reason));
-        }), http -> {
+            // end::ws[]
+        }, http -> {
             Client client = Client.open(http.port(), "/chat/lobby?who=ann", "X-Token", "t1");
             assertEquals("hello lobby ann t1", client.next());
             client.socket.sendText("hi", true).get(5, TimeUnit.SECONDS);
