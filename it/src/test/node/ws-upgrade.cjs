@@ -1,8 +1,9 @@
 // WebSocketIT's clients: Node's `ws`, which never reconnects or retries on its own. Usage:
 //   node ws-upgrade.cjs <port> <sockets>
 // Opens the sockets to ws://127.0.0.1:<port>/ws, prints "READY <pid>" once each has heard the pid it landed on, then
-// sends a numbered message on each socket every 250 ms. When a socket is closed, it reconnects once, by hand, and
-// notes where it landed. Once every socket has done so (or after 120 s) it prints "RESULT <json>" and exits.
+// sends a numbered message on each socket every 250 ms, and three more as soon as the server says it is draining.
+// When a socket is closed, it reconnects once, by hand, and notes where it landed. Once every socket has done so
+// (or after 120 s) it prints "RESULT <json>" and exits.
 'use strict';
 const WebSocket = require('ws');
 
@@ -33,6 +34,10 @@ function socket(i) {
       }
     } else if (message.type === 'reconnect') {
       s.reportedHandled = message.handled;
+      // Messages sent just before the close, on purpose: each must be answered or seen unanswered at the close.
+      for (let k = 0; k < 3; k++) {
+        send(s);
+      }
     } else if (message.echo !== undefined) {
       if (s.closedAt !== null) {
         s.answeredAfterClose++;
@@ -58,19 +63,21 @@ function socket(i) {
 function start(s) {
   // A random phase, so that the sockets do not all send in the same millisecond.
   setTimeout(() => {
-    s.timer = setInterval(() => {
-      if (s.ws.readyState !== WebSocket.OPEN) {
-        return;
-      }
-      const text = `m${s.i}-${s.sent++}`;
-      s.pending.add(text);
-      s.ws.send(text, (error) => {
-        if (error && s.pending.delete(text)) {
-          s.rejected++; // the send itself failed, visibly
-        }
-      });
-    }, 250);
+    s.timer = setInterval(() => send(s), 250);
   }, Math.floor(Math.random() * 250));
+}
+
+function send(s) {
+  if (s.ws.readyState !== WebSocket.OPEN) {
+    return;
+  }
+  const text = `m${s.i}-${s.sent++}`;
+  s.pending.add(text);
+  s.ws.send(text, (error) => {
+    if (error && s.pending.delete(text)) {
+      s.rejected++; // the send itself failed, visibly
+    }
+  });
 }
 
 function reconnect(s) {
@@ -79,6 +86,7 @@ function reconnect(s) {
     const message = JSON.parse(data.toString());
     if (message.pid !== undefined) {
       s.newPid = message.pid;
+      s.reconnectMs = Date.now() - started - s.closedAt;
       s.newGen = message.gen;
       ws.send('after');
     } else if (message.echo === 'after') {
@@ -110,6 +118,9 @@ function finish() {
     firstCloseMs: Math.min(...closes),
     lastCloseMs: Math.max(...closes),
     reconnected: sockets.filter((s) => s.newPid !== null && s.echoAfterReconnect).length,
+    // From a socket's close to the first message on its new connection: reconnected and answered by the new pid.
+    reconnectMedianMs: median(sockets.map((s) => s.reconnectMs).filter((t) => t !== undefined)),
+    reconnectMaxMs: Math.max(...sockets.map((s) => s.reconnectMs).filter((t) => t !== undefined)),
     oldPids: [...new Set(sockets.map((s) => s.oldPid))],
     newPids,
     sent: sockets.reduce((n, s) => n + s.sent, 0),
@@ -125,6 +136,11 @@ function finish() {
   };
   console.log('RESULT ' + JSON.stringify(result));
   process.exit(0);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? null : sorted[Math.floor(sorted.length / 2)];
 }
 
 for (let i = 0; i < count; i++) {

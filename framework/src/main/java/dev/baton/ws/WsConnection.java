@@ -7,12 +7,9 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -38,11 +35,9 @@ public final class WsConnection {
     private final String id = UUID.randomUUID().toString();
     private final WsRequest request;
     private final WsEndpoint endpoint;
-    private final Executor executor;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
-    // The socket's callbacks, one at a time and in order (see WsEndpoint), on the executor.
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean running = new AtomicBoolean();
+    /** The socket's callbacks, one at a time and in order (see WsEndpoint). */
+    private final InOrder callbacks;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile WebSocketChannel channel;
     /** The close code and reason the client sent, else those the server sent; what onClose reports. */
@@ -55,7 +50,8 @@ public final class WsConnection {
     WsConnection(WsRequest request, WsEndpoint endpoint, Executor executor) {
         this.request = request;
         this.endpoint = endpoint;
-        this.executor = executor;
+        // Once the server's threads are gone (after its drain) nobody is left to tell: the socket just ends.
+        this.callbacks = new InOrder(executor, () -> IoUtils.safeClose(channel));
     }
 
     /** Unique to this socket (a random UUID). */
@@ -195,7 +191,7 @@ public final class WsConnection {
 
     /** Runs an app callback after those queued before it; a failure goes to onError and closes the socket (1011). */
     void run(WsEndpoint.ConnectionHandler callback, Runnable then) {
-        submit(() -> {
+        callbacks.submit(() -> {
             try {
                 callback.handle(this);
             } catch (Exception | Error e) {
@@ -270,35 +266,6 @@ public final class WsConnection {
         }
         close(GOING_AWAY, "Going Away");
         return true;
-    }
-
-    private void submit(Runnable task) {
-        tasks.add(task);
-        schedule();
-    }
-
-    private void schedule() {
-        if (running.compareAndSet(false, true)) {
-            try {
-                executor.execute(this::runQueued);
-            } catch (RejectedExecutionException e) {
-                // The server's threads are gone (after its drain): nobody is left to tell.
-                running.set(false);
-                tasks.clear();
-                IoUtils.safeClose(channel);
-            }
-        }
-    }
-
-    private void runQueued() {
-        Runnable task;
-        while ((task = tasks.poll()) != null) {
-            task.run();
-        }
-        running.set(false);
-        if (!tasks.isEmpty()) { // added after the last poll, while running was still set
-            schedule();
-        }
     }
 
     private static final WebSocketCallback<Void> SEND_FAILED = new WebSocketCallback<>() {

@@ -48,11 +48,6 @@ public final class WsSockets {
         return new WsRoute(this, endpoint);
     }
 
-    /** How many sockets are open. */
-    public int open() {
-        return open.size();
-    }
-
     /** A drain callback: from now on upgrades are refused, and every open socket is closed within the spread. */
     public void drain() {
         spreadEndNanos = System.nanoTime() + spreadMillis * 1_000_000;

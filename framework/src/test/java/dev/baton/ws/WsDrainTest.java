@@ -111,6 +111,27 @@ class WsDrainTest {
         assertTrue(line.find(), log.toString(StandardCharsets.UTF_8));
     }
 
+    @Test
+    void aDrainCalledOffLeavesOpenSocketsOpenAndTakesUpgradesAgain() throws Exception {
+        // The generation's successor died on probation: the drain is called off (the resume callbacks).
+        Baton app = Baton.create(BatonTest.config());
+        WsSockets sockets = new WsSockets(app.config().with("wsCloseSpread", "500ms"));
+        app.get("/ws", sockets.route(ws -> ws.onMessage((c, text) -> c.send("echo " + text))));
+        app.onDrain(sockets::drain); // as Baton.ws wires it, so that the stop at the end is quick
+        BatonTest.run(app, http -> {
+            WsTest.Client open = WsTest.Client.open(app.port(), "/ws");
+            sockets.drain();
+            assertEquals(503, WsTest.refusal(app.port(), "/ws"));
+            sockets.resume();
+            Thread.sleep(800); // past the spread: a close still scheduled would have gone out
+            open.socket.sendText("still here", true).get(5, TimeUnit.SECONDS);
+            assertEquals("echo still here", open.next());
+            WsTest.Client later = WsTest.Client.open(app.port(), "/ws");
+            later.socket.sendText("new", true).get(5, TimeUnit.SECONDS);
+            assertEquals("echo new", later.next());
+        });
+    }
+
     /** Sends {@code request} on {@code socket} and reads the response head. */
     private static String request(Socket socket, String request) throws Exception {
         OutputStream out = socket.getOutputStream();

@@ -79,6 +79,39 @@ class WsTest {
     }
 
     @Test
+    void sendsFromManyThreadsAllArriveEachInItsOwnOrder() throws Exception {
+        int threads = 4;
+        int each = 250;
+        BatonTest.run(app -> app.ws("/fan", ws -> ws.onConnect(c -> {
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                new Thread(() -> {
+                    for (int i = 0; i < each; i++) {
+                        c.send(thread + ":" + i);
+                    }
+                }).start();
+            }
+        })), http -> {
+            Client client = Client.open(http.port(), "/fan");
+            int[] nextOf = new int[threads];
+            for (int n = 0; n < threads * each; n++) {
+                String[] message = client.next().split(":");
+                int thread = Integer.parseInt(message[0]);
+                assertEquals(nextOf[thread]++, Integer.parseInt(message[1]), "thread " + thread + "'s messages in order");
+            }
+        });
+    }
+
+    @Test
+    void pingsAreAnswered() throws Exception {
+        BatonTest.run(app -> app.ws("/ws", ws -> { }), http -> {
+            Client client = Client.open(http.port(), "/ws");
+            client.socket.sendPing(ByteBuffer.wrap(new byte[] {7, 8})).get(5, TimeUnit.SECONDS);
+            assertEquals("pong 7,8", client.next());
+        });
+    }
+
+    @Test
     void aBeforeFilterRefusesTheUpgradeWithItsStatus() throws Exception {
         BatonTest.run(app -> app
                 .before(ctx -> {
@@ -201,11 +234,14 @@ class WsTest {
 
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            StringBuilder bytes = new StringBuilder("binary ");
-            while (data.hasRemaining()) {
-                bytes.append(data.get()).append(data.hasRemaining() ? "," : "");
-            }
-            received.add(bytes.toString());
+            received.add("binary " + bytes(data));
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+            received.add("pong " + bytes(message));
             webSocket.request(1);
             return null;
         }
@@ -222,6 +258,14 @@ class WsTest {
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
             received.add("error " + error);
+        }
+
+        private static String bytes(ByteBuffer data) {
+            StringBuilder bytes = new StringBuilder();
+            while (data.hasRemaining()) {
+                bytes.append(data.get()).append(data.hasRemaining() ? "," : "");
+            }
+            return bytes.toString();
         }
 
     }
