@@ -103,6 +103,19 @@ class WsTest {
     }
 
     @Test
+    void aQuietSocketOutlivesTheReadTimeout() throws Exception {
+        // readTimeout cuts an HTTP exchange whose body stalls; a WebSocket waits for its client's next message at will.
+        Baton app = Baton.create(BatonTest.config().with("readTimeout", "300ms"));
+        app.ws("/ws", ws -> ws.onMessage((c, text) -> c.send("echo " + text)));
+        BatonTest.run(app, http -> {
+            Client client = Client.open(http.port(), "/ws");
+            Thread.sleep(1000);
+            client.socket.sendText("late", true).get(5, TimeUnit.SECONDS);
+            assertEquals("echo late", client.next());
+        });
+    }
+
+    @Test
     void pingsAreAnswered() throws Exception {
         BatonTest.run(app -> app.ws("/ws", ws -> { }), http -> {
             Client client = Client.open(http.port(), "/ws");
