@@ -138,6 +138,18 @@ class BatonConfigTest {
                 () -> props("baton.warmUpTime", "0s"));
     }
 
+    @Test
+    void webSocketSettings() {
+        assertEquals(1024, props("baton.wsMaxMessageSize", "1KB").wsMaxMessageSize());
+        assertEquals(1L << 20, env("BATON_WS_MAX_MESSAGE_SIZE", "1MB").wsMaxMessageSize());
+        assertRejected("baton.wsMaxMessageSize", "0", "a size greater than 0 like 512, 64KB, 10MB or 1GB",
+                () -> props("baton.wsMaxMessageSize", "0"));
+        assertEquals(Duration.ofMillis(1500), props("baton.wsCloseSpread", "1500ms").wsCloseSpread());
+        assertEquals(Duration.ZERO, env("BATON_WS_CLOSE_SPREAD", "0s").wsCloseSpread(), "zero: all at once");
+        assertRejected("baton.wsCloseSpread", "-1s", "a duration like 500ms, 30s or 2m",
+                () -> props("baton.wsCloseSpread", "-1s"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"baton.requestHeadTimeout", "baton.readTimeout", "baton.writeTimeout",
         "baton.keepAliveTimeout"})
