@@ -25,7 +25,8 @@ import org.xnio.XnioExecutor;
  */
 public final class WsConnection {
 
-    static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
+    // Beside baton (the lifecycle) and baton.access: what operators filter on.
+    static final Logger LOG = LoggerFactory.getLogger("baton.ws");
     /** RFC 6455 7.4.1 and the IANA registry: the close codes Baton sends of its own accord. */
     static final int GOING_AWAY = 1001;
     static final int INTERNAL_ERROR = 1011;
