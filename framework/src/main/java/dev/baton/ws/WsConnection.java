@@ -40,6 +40,7 @@ public final class WsConnection {
     /** The socket's callbacks, one at a time and in order (see WsEndpoint). */
     private final InOrder callbacks;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicBoolean closeSent = new AtomicBoolean();
     private volatile WebSocketChannel channel;
     /** The close code and reason the client sent, else those the server sent; what onClose reports. */
     private volatile int closeCode = ABNORMAL;
@@ -133,12 +134,7 @@ public final class WsConnection {
      * ends once the client answers, or at the drain deadline should it never.
      */
     public void close(int code, String reason) {
-        WebSocketChannel open = channel;
-        if (open != null && open.isOpen() && !open.isCloseFrameSent()) {
-            closeCode = code;
-            closeReason = reason;
-            WebSockets.sendClose(code, reason, open, null);
-        }
+        sendClose(code, reason);
     }
 
     /** False once either side began the close. */
@@ -157,10 +153,6 @@ public final class WsConnection {
     /** The handshake is done: {@code connected} is the socket, on its IO thread. */
     void connected(WebSocketChannel connected) {
         channel = connected;
-    }
-
-    WebSocketChannel channel() {
-        return channel;
     }
 
     WsEndpoint endpoint() {
@@ -190,6 +182,21 @@ public final class WsConnection {
         return closeReason;
     }
 
+    /**
+     * The close frame, once: the app, a drain's 1012 and the deadline's 1001 may all try at about the same time, from
+     * different threads. False when a close was sent already (by any of them, or by Undertow).
+     */
+    private boolean sendClose(int code, String reason) {
+        WebSocketChannel open = channel;
+        if (open == null || !open.isOpen() || open.isCloseFrameSent() || !closeSent.compareAndSet(false, true)) {
+            return false;
+        }
+        closeCode = code;
+        closeReason = reason;
+        WebSockets.sendClose(code, reason, open, null);
+        return true;
+    }
+
     /** Runs an app callback after those queued before it; a failure goes to onError and closes the socket (1011). */
     void run(WsEndpoint.ConnectionHandler callback, Runnable then) {
         callbacks.submit(() -> {
@@ -210,6 +217,11 @@ public final class WsConnection {
      * already. A callback's failure that the app does not handle is logged, as a handler's is.
      */
     void failed(Throwable error, boolean inApp) {
+        report(error, inApp);
+        sendClose(INTERNAL_ERROR, "");
+    }
+
+    private void report(Throwable error, boolean inApp) {
         try {
             if (endpoint.onError != null) {
                 endpoint.onError.handle(this, error);
@@ -218,10 +230,6 @@ public final class WsConnection {
             }
         } catch (Exception | Error e) {
             LOG.warn("{}: the WebSocket onError callback failed", this, e);
-        }
-        WebSocketChannel open = channel;
-        if (open != null && open.isOpen() && !open.isCloseFrameSent()) {
-            close(INTERNAL_ERROR, "");
         }
     }
 
@@ -242,9 +250,20 @@ public final class WsConnection {
         return true;
     }
 
-    /** The drain's turn for this socket: the app's onDrain, then 1012 behind what it sent. */
+    /**
+     * The drain's turn for this socket: the app's onDrain, then 1012 behind what it sent; 1012 even when onDrain
+     * threw, since the client is to reconnect all the same.
+     */
     void drainClose() {
-        run(endpoint.onDrain, () -> close(SERVICE_RESTART, "Service Restart"));
+        callbacks.submit(() -> {
+            try {
+                endpoint.onDrain.handle(this);
+            } catch (Exception | Error e) {
+                report(e, true);
+            } finally {
+                sendClose(SERVICE_RESTART, "Service Restart");
+            }
+        });
     }
 
     /** The generation serves on (its successor died on probation): a later drain schedules this socket again. */
@@ -261,12 +280,7 @@ public final class WsConnection {
      * 1012 the client never answered is left to the deadline's cut.
      */
     boolean goAway() {
-        WebSocketChannel open = channel;
-        if (open == null || !open.isOpen() || open.isCloseFrameSent()) {
-            return false;
-        }
-        close(GOING_AWAY, "Going Away");
-        return true;
+        return sendClose(GOING_AWAY, "Going Away");
     }
 
     private static final WebSocketCallback<Void> SEND_FAILED = new WebSocketCallback<>() {

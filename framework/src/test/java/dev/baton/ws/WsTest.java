@@ -187,6 +187,27 @@ class WsTest {
         });
     }
 
+    @Test
+    void anOnDrainThatThrowsStillEndsInA1012() throws Exception {
+        BlockingQueue<String> errors = new LinkedBlockingQueue<>();
+        Baton app = Baton.create(BatonTest.config().with("wsCloseSpread", "0ms"));
+        app.ws("/ws", ws -> {
+            ws.onDrain(c -> {
+                throw new IllegalStateException("no goodbye");
+            });
+            ws.onError((c, error) -> errors.add(error.getMessage()));
+        });
+        app.start();
+        try {
+            Client client = Client.open(app.port(), "/ws");
+            app.stop();
+            assertEquals("close 1012 Service Restart", client.next(), "the client reconnects all the same");
+            assertEquals("no goodbye", errors.poll(5, TimeUnit.SECONDS));
+        } finally {
+            app.stop();
+        }
+    }
+
     static int refusal(int port, String path) throws Exception {
         try {
             Client.open(port, path);
