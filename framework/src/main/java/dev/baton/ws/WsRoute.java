@@ -14,8 +14,9 @@ import java.util.concurrent.Executor;
 
 /**
  * The handler behind {@code app.ws}: a GET route like any other, so the before-filters run on the upgrade request
- * first and can refuse it (by throwing, or by setting a status of 400 or more). Then Undertow's handshake
- * ({@link WebSocketProtocolHandshakeHandler}) upgrades the connection; Baton only wires the socket to the app.
+ * first and can refuse it (by throwing, or by setting a status of 300 or more: a redirect to a login page, a 401).
+ * Then Undertow's handshake ({@link WebSocketProtocolHandshakeHandler}) upgrades the connection; Baton only wires
+ * the socket to the app.
  */
 final class WsRoute implements Handler, WebSocketConnectionCallback {
 
@@ -38,8 +39,8 @@ final class WsRoute implements Handler, WebSocketConnectionCallback {
 
     @Override
     public void handle(Context ctx) throws Exception {
-        if (ctx.status() >= 400) {
-            return; // a before-filter refused the upgrade with this status, and its answer goes out as it is
+        if (ctx.status() >= 300) {
+            return; // a before-filter refused the upgrade (or redirected it), and its answer goes out as it is
         }
         HttpServerExchange exchange = ctx.exchange();
         if (sockets.draining()) {

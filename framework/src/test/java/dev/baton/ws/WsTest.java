@@ -134,11 +134,16 @@ class WsTest {
                     if (ctx.path().startsWith("/set")) {
                         ctx.status(403).text("no");
                     }
+                    if (ctx.path().startsWith("/login")) {
+                        ctx.redirect("/login-page");
+                    }
                 })
                 .ws("/thrown", ws -> ws.onConnect(c -> c.send("in")))
-                .ws("/set", ws -> ws.onConnect(c -> c.send("in"))), http -> {
+                .ws("/set", ws -> ws.onConnect(c -> c.send("in")))
+                .ws("/login", ws -> ws.onConnect(c -> c.send("in"))), http -> {
             assertEquals(401, refusal(http.port(), "/thrown"));
             assertEquals(403, refusal(http.port(), "/set"));
+            assertEquals(302, refusal(http.port(), "/login"));
             assertEquals("in", Client.open(http.port(), "/thrown", "X-Token", "secret").next());
         });
     }
