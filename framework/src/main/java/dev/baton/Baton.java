@@ -19,6 +19,8 @@ import dev.baton.web.Cors;
 import dev.baton.web.CorsHandler;
 import dev.baton.web.StaticFiles;
 import dev.baton.web.StaticHandler;
+import dev.baton.ws.WsEndpoint;
+import dev.baton.ws.WsSockets;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.ResponseCodeHandler;
@@ -61,6 +63,8 @@ public final class Baton implements Routes<Baton> {
     private RequestLogger requestLogger;
     private MeterRegistry meterRegistry;
     private Lifecycle lifecycle;
+    /** The app's WebSockets, once it has a route for them. */
+    private WsSockets webSockets;
 
     private Baton(BatonConfig config) {
         this.config = config;
@@ -94,6 +98,25 @@ public final class Baton implements Routes<Baton> {
         // Ahead of the app's callbacks: once they look for clients to send away, no stream opens here any more.
         drainCallbacks.add(0, route::drain);
         resumeCallbacks.add(route::resume);
+        return this;
+    }
+
+    /**
+     * Serves WebSockets on {@code pattern} (path parameters as in any route); {@code setup} sets what each socket
+     * does, see {@link WsEndpoint}. The before-filters run on the upgrade request and can refuse it. When the
+     * generation drains, each open socket gets 1012 (Service Restart) at a moment of its own within
+     * {@code baton.wsCloseSpread}, after its {@link WsEndpoint#onDrain} callback; its client reconnects to the next
+     * generation, as upgrades are refused here (503) from then on.
+     */
+    public Baton ws(String pattern, Consumer<WsEndpoint> setup) {
+        requireNotStarted();
+        if (webSockets == null) {
+            webSockets = new WsSockets(config);
+            // Ahead of the app's callbacks, as with SSE: once they run, no socket opens here any more.
+            drainCallbacks.add(0, webSockets::drain);
+            resumeCallbacks.add(webSockets::resume);
+        }
+        get(pattern, webSockets.route(setup));
         return this;
     }
 

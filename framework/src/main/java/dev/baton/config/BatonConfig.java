@@ -169,6 +169,16 @@ public final class BatonConfig {
         return (Duration) get(Setting.DRAIN_TIMEOUT);
     }
 
+    /** The longest WebSocket message accepted, in bytes; a longer one closes its socket with 1009. */
+    public long wsMaxMessageSize() {
+        return (Long) get(Setting.WS_MAX_MESSAGE_SIZE);
+    }
+
+    /** The window a drain spreads the closes (1012) of open WebSockets over, before the cap drainTimeout sets. */
+    public Duration wsCloseSpread() {
+        return (Duration) get(Setting.WS_CLOSE_SPREAD);
+    }
+
     public Duration readyTimeout() {
         return (Duration) get(Setting.READY_TIMEOUT);
     }

@@ -76,6 +76,12 @@ enum Setting {
     COMPRESSION("compression", Form.BOOLEAN, "true or false", false),
     // Under about a packet, compressing saves no round trip and costs CPU (Javalin's threshold is 1500 bytes).
     COMPRESSION_MIN_SIZE("compressionMinSize", Form.SIZE, "a size greater than 0 like 512, 1KB or 64KB", 1024L),
+    // Jetty's default for a WebSocket text message: what a chat or an event needs, and a bound on what one client can
+    // make the server buffer. A longer message closes its socket with 1009.
+    WS_MAX_MESSAGE_SIZE("wsMaxMessageSize", Form.SIZE, "a size greater than 0 like 512, 64KB, 10MB or 1GB", 64L << 10),
+    // A drain closes WebSockets (1012) at random moments within this window, so that their clients do not all
+    // reconnect at once; cut short to fit inside drainTimeout. Zero closes them all at once.
+    WS_CLOSE_SPREAD("wsCloseSpread", Form.DURATION, "a duration like 500ms, 30s or 2m", Duration.ofSeconds(5)),
     // Dev mode (baton:dev): pages reload after each upgrade. Never on unless asked for.
     DEV("dev", Form.BOOLEAN, "true or false", false),
     // baton:dev's JVM: each generation stops when it ends, so that no app outlives a killed dev loop.

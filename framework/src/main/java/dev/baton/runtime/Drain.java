@@ -76,7 +76,11 @@ final class Drain {
             return;
         }
         totals.drained(report.millis(), report.cut());
-        if (report.cut() > 0) {
+        if (report.goneAway() > 0) {
+            // WebSockets still open just before the deadline: told 1001, and counted in the cut if they did not answer.
+            events.warn("drain deadline after {} ms: {} exchanges cut, {} WebSockets closed with 1001 (Going Away) before it",
+                    report.millis(), report.cut(), report.goneAway());
+        } else if (report.cut() > 0) {
             events.warn("drain deadline after {} ms: {} exchanges cut", report.millis(), report.cut());
         } else {
             events.info("drained in {} ms", report.millis());

@@ -8,6 +8,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import io.undertow.server.protocol.http2.Http2OpenListener;
+import io.undertow.util.AttachmentKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -41,6 +42,12 @@ public final class HttpServer {
 
     /** How long a connection must have been quiet before a drain closes it under its client. */
     public static final Duration IDLE_BEFORE_CLOSE = Duration.ofSeconds(1);
+    /**
+     * Put on an exchange that upgrades its connection (WebSocket): what asks that connection to go away, true when it
+     * did (sent its close). A drain calls it a {@link #goingAwayGrace} before its deadline, so that the client hears
+     * why before the cut.
+     */
+    public static final AttachmentKey<BooleanSupplier> GOING_AWAY = AttachmentKey.create(BooleanSupplier.class);
     private static final long POLL_MILLIS = 20;
 
     static {
@@ -272,8 +279,20 @@ public final class HttpServer {
         awaitAcceptedConnections();
     }
 
-    /** What a drain left behind. */
-    public record DrainReport(long millis, int cut) {}
+    /**
+     * What a drain left behind: {@code cut} exchanges still running at the deadline (an upgraded connection counts as
+     * one until it closes), and {@code goneAway} upgraded connections asked to go away (1001) just before it.
+     */
+    public record DrainReport(long millis, int cut, int goneAway) {}
+
+    /**
+     * How long before the drain deadline upgraded connections are asked to go away: a second, or a quarter of a
+     * shorter drain, for the close to reach the client and its answer to come back before the cut.
+     */
+    public static Duration goingAwayGrace(Duration drainTimeout) {
+        Duration quarter = drainTimeout.dividedBy(4);
+        return quarter.compareTo(Duration.ofSeconds(1)) < 0 ? quarter : Duration.ofSeconds(1);
+    }
 
     /**
      * Stops accepting (unless {@link #park parked} or already stopped), lets open connections finish until
@@ -289,16 +308,22 @@ public final class HttpServer {
         if (!traffic.draining()) {
             stopAccepting();
         }
+        long goAwayAt = deadline - goingAwayGrace(timeout).toNanos();
         int cut = 0;
+        int goneAway = -1;
         while (traffic.connections() > 0 && !abandon.getAsBoolean()) {
-            if (System.nanoTime() >= deadline) {
+            long now = System.nanoTime();
+            if (goneAway < 0 && now >= goAwayAt) {
+                goneAway = traffic.goAway();
+            }
+            if (now >= deadline) {
                 cut = traffic.closeAll();
                 break;
             }
             traffic.closeIdle(idleBeforeClose.toNanos());
             sleep(POLL_MILLIS);
         }
-        return new DrainReport(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), cut);
+        return new DrainReport(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), cut, Math.max(goneAway, 0));
     }
 
     /** Stops the IO and worker threads (and the handlers' virtual threads), after a drain. */

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.ChannelListener;
@@ -69,6 +70,13 @@ final class Traffic {
         volatile StreamConnection wrapped;
         /** The HTTP/2 connection on it once ALPN chose h2; else null. */
         volatile Http2Channel http2;
+        /**
+         * An exchange upgraded this connection (to WebSocket): it counts as one exchange running until the connection
+         * closes, so a drain waits for it and never closes it as idle, as it does with a stream (SSE).
+         */
+        final AtomicBoolean upgraded = new AtomicBoolean();
+        /** What asks the upgraded connection to go away (see {@link HttpServer#GOING_AWAY}); else null. */
+        volatile BooleanSupplier goingAway;
         /** Changed on the connection's IO thread only. */
         volatile GoAway goAway = GoAway.NONE;
         volatile long goAwaySince;
@@ -82,7 +90,7 @@ final class Traffic {
          * frames for all its streams all along, so a quiet one with a stream in flight is not stalled.
          */
         boolean awaitsBody() {
-            return http2 == null && active.get() > 0;
+            return http2 == null && !upgraded.get() && active.get() > 0;
         }
 
         void received() {
@@ -125,6 +133,7 @@ final class Traffic {
             channel.setCloseListener(closed -> {
                 connections.remove(closed);
                 forgetWrapped(connection);
+                releaseUpgraded(connection);
                 ChannelListeners.invokeChannelListener(closed, undertows);
             });
             if (!channel.isOpen()) {
@@ -186,6 +195,16 @@ final class Traffic {
             }
             exchange.addResponseCommitListener(Traffic.this::closeIfDraining);
             exchange.addExchangeCompleteListener((done, nextListener) -> {
+                if (connection != null && done.isUpgrade() && done.getStatusCode() == 101) {
+                    // The exchange is over, but the connection goes on in another protocol: held until it closes.
+                    connection.goingAway = done.getAttachment(HttpServer.GOING_AWAY);
+                    connection.upgraded.set(true);
+                    if (!connection.channel.isOpen()) {
+                        releaseUpgraded(connection);
+                    }
+                    nextListener.proceed();
+                    return;
+                }
                 if (connection != null) {
                     connection.idleSince = System.nanoTime();
                     // Bytes read beyond this exchange: the start of a pipelined request, not idleness.
@@ -200,9 +219,19 @@ final class Traffic {
         };
     }
 
-    // Runs just before the response headers go out, so even exchanges that began before the drain say close.
+    /** An upgraded connection closed: its exchange ends now (once, whichever of close and upgrade came last). */
+    private void releaseUpgraded(Connection connection) {
+        if (connection.upgraded.compareAndSet(true, false)) {
+            connection.idleSince = System.nanoTime();
+            connection.active.decrementAndGet();
+            exchanges.decrementAndGet();
+        }
+    }
+
+    // Runs just before the response headers go out, so even exchanges that began before the drain say close; not a
+    // 101, whose connection must stay open for the protocol it switches to.
     private void closeIfDraining(HttpServerExchange exchange) {
-        if (draining) {
+        if (draining && exchange.getStatusCode() != 101) {
             exchange.setPersistent(false);
         }
     }
@@ -336,6 +365,18 @@ final class Traffic {
             connection.goAway = GoAway.CLOSING;
             IoUtils.safeClose(connection.channel);
         }
+    }
+
+    /** Asks every upgraded connection to go away (see {@link HttpServer#GOING_AWAY}); returns how many did. */
+    int goAway() {
+        int gone = 0;
+        for (Connection connection : connections.values()) {
+            BooleanSupplier goingAway = connection.goingAway;
+            if (connection.upgraded.get() && goingAway != null && goingAway.getAsBoolean()) {
+                gone++;
+            }
+        }
+        return gone;
     }
 
     /** Closes every connection; returns how many exchanges were still running on them. */

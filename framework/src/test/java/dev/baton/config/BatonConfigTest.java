@@ -63,6 +63,8 @@ class BatonConfigTest {
         assertEquals(Optional.empty(), config.jar());
         assertEquals(Optional.empty(), config.pidFile());
         assertTrue(config.signals());
+        assertEquals(64 * 1024, config.wsMaxMessageSize());
+        assertEquals(Duration.ofSeconds(5), config.wsCloseSpread());
         assertEquals(config.describe(), BatonConfig.from(Map.of(), Map.of()).describe());
     }
 
@@ -90,7 +92,7 @@ class BatonConfigTest {
         BatonConfig config = BatonConfig.from(Map.of(), env);
         assertEquals("host=localhost port=1 ioThreads=3 workerThreads=5 virtualThreads=false maxBodySize=1KB drainTimeout=1s"
                 + " readyTimeout=2s probation=30s warmUp=(none) warmUpTime=1s train=false requestHeadTimeout=3s readTimeout=4s writeTimeout=30s keepAliveTimeout=75s"
-                + " jar=app.jar pidFile=app.pid signals=false opsPath=/baton admin=off https=off h2c=false tlsCert=(none) tlsKey=(none) tlsKeystore=(none) tlsKeystorePasswordFile=(none) readinessTimeout=500ms accessLog=false metrics=true compression=false compressionMinSize=1KB dev=false"
+                + " jar=app.jar pidFile=app.pid signals=false opsPath=/baton admin=off https=off h2c=false tlsCert=(none) tlsKey=(none) tlsKeystore=(none) tlsKeystorePasswordFile=(none) readinessTimeout=500ms accessLog=false metrics=true compression=false compressionMinSize=1KB wsMaxMessageSize=64KB wsCloseSpread=5s dev=false"
                 + " ownerPid=(none)", config.describe());
         assertEquals(Duration.ofSeconds(5), env("BATON_WRITE_TIMEOUT", "5s").writeTimeout());
         assertEquals(Duration.ofSeconds(6), env("BATON_KEEP_ALIVE_TIMEOUT", "6s").keepAliveTimeout());
@@ -134,6 +136,18 @@ class BatonConfigTest {
                 + " /,/api/items?limit=10", () -> props("baton.warmUp", "/a b"));
         assertRejected("baton.warmUpTime", "0s", "a duration greater than 0 like 500ms, 30s or 2m",
                 () -> props("baton.warmUpTime", "0s"));
+    }
+
+    @Test
+    void webSocketSettings() {
+        assertEquals(1024, props("baton.wsMaxMessageSize", "1KB").wsMaxMessageSize());
+        assertEquals(1L << 20, env("BATON_WS_MAX_MESSAGE_SIZE", "1MB").wsMaxMessageSize());
+        assertRejected("baton.wsMaxMessageSize", "0", "a size greater than 0 like 512, 64KB, 10MB or 1GB",
+                () -> props("baton.wsMaxMessageSize", "0"));
+        assertEquals(Duration.ofMillis(1500), props("baton.wsCloseSpread", "1500ms").wsCloseSpread());
+        assertEquals(Duration.ZERO, env("BATON_WS_CLOSE_SPREAD", "0s").wsCloseSpread(), "zero: all at once");
+        assertRejected("baton.wsCloseSpread", "-1s", "a duration like 500ms, 30s or 2m",
+                () -> props("baton.wsCloseSpread", "-1s"));
     }
 
     @ParameterizedTest
@@ -241,7 +255,7 @@ class BatonConfigTest {
         assertEquals("unknown setting baton.prot (did you mean baton.port?); known settings: baton.host, baton.port,"
                 + " baton.ioThreads, baton.workerThreads, baton.virtualThreads, baton.maxBodySize, baton.drainTimeout, baton.readyTimeout,"
                 + " baton.probation, baton.warmUp, baton.warmUpTime, baton.train, baton.requestHeadTimeout, baton.readTimeout, baton.writeTimeout, baton.keepAliveTimeout,"
-                + " baton.jar, baton.pidFile, baton.signals, baton.opsPath, baton.admin, baton.https, baton.h2c, baton.tlsCert, baton.tlsKey, baton.tlsKeystore, baton.tlsKeystorePasswordFile, baton.readinessTimeout, baton.accessLog, baton.metrics, baton.compression, baton.compressionMinSize, baton.dev,"
+                + " baton.jar, baton.pidFile, baton.signals, baton.opsPath, baton.admin, baton.https, baton.h2c, baton.tlsCert, baton.tlsKey, baton.tlsKeystore, baton.tlsKeystorePasswordFile, baton.readinessTimeout, baton.accessLog, baton.metrics, baton.compression, baton.compressionMinSize, baton.wsMaxMessageSize, baton.wsCloseSpread, baton.dev,"
                 + " baton.ownerPid", e.getMessage());
         assertEquals("baton.prot", e.key());
     }
@@ -392,7 +406,7 @@ class BatonConfigTest {
         assertTrue(line.endsWith(" virtualThreads=auto maxBodySize=10MB drainTimeout=0s readyTimeout=1m probation=30s warmUp=(none) warmUpTime=1s train=false"
                 + " requestHeadTimeout=10s"
                 + " readTimeout=30s writeTimeout=30s keepAliveTimeout=75s jar=/srv/app.jar pidFile=(none) signals=true"
-                + " opsPath=/baton admin=off https=off h2c=false tlsCert=(none) tlsKey=(none) tlsKeystore=(none) tlsKeystorePasswordFile=(none) readinessTimeout=500ms accessLog=false metrics=true compression=false compressionMinSize=1KB dev=false ownerPid=(none)"),
+                + " opsPath=/baton admin=off https=off h2c=false tlsCert=(none) tlsKey=(none) tlsKeystore=(none) tlsKeystorePasswordFile=(none) readinessTimeout=500ms accessLog=false metrics=true compression=false compressionMinSize=1KB wsMaxMessageSize=64KB wsCloseSpread=5s dev=false ownerPid=(none)"),
                 line);
     }
 }

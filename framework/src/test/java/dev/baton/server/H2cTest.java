@@ -43,7 +43,7 @@ class H2cTest {
     void stop() {
         release.countDown();
         for (HttpServer server : servers) {
-            server.drain(Duration.ofMillis(100), () -> false);
+            server.drain(Duration.ofMillis(100), HttpServer.IDLE_BEFORE_CLOSE, () -> false);
             server.shutdown();
         }
     }
@@ -120,7 +120,7 @@ class H2cTest {
             raw.get(5, "/slow");
             await(() -> server.exchanges() == 2, "two streams in flight");
             CompletableFuture<HttpServer.DrainReport> drain = CompletableFuture.supplyAsync(
-                    () -> server.drain(Duration.ofSeconds(10), () -> false));
+                    () -> server.drain(Duration.ofSeconds(10), HttpServer.IDLE_BEFORE_CLOSE, () -> false));
             assertEquals(Integer.MAX_VALUE, raw.goAway(), "the notice");
             assertEquals(5, raw.goAway(), "the real last stream id");
             release.countDown();

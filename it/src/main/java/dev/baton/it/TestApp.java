@@ -19,6 +19,20 @@ public final class TestApp {
             Thread.sleep(Long.parseLong(ctx.queryParam("ms")));
             ctx.text("slow done by pid " + pid);
         });
+        // WebSocketIT: each socket hears who it landed on, gets each message back with the count its socket has
+        // handled so far, and on a drain learns how many that was in all, just before its 1012.
+        app.ws("/ws", ws -> {
+            ws.onConnect(c -> {
+                c.attribute("handled", 0);
+                c.send("{\"gen\":" + app.generation() + ",\"pid\":" + pid + "}");
+            });
+            ws.onMessage((c, text) -> {
+                int handled = c.<Integer>attribute("handled") + 1;
+                c.attribute("handled", handled);
+                c.send("{\"echo\":\"" + text + "\",\"handled\":" + handled + "}");
+            });
+            ws.onDrain(c -> c.send("{\"type\":\"reconnect\",\"handled\":" + c.attribute("handled") + "}"));
+        });
         String hold = System.getProperty("testApp.holdReadiness");
         if (hold != null) {
             // a readiness check that waits while the file exists: a probe the test keeps in flight
