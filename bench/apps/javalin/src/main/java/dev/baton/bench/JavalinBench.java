@@ -16,7 +16,11 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -36,6 +40,11 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * HTTP/1.1 with Javalin's {@link HttpConfiguration} plus a {@link SecureRequestCustomizer} (https scheme; no SNI host
  * check, as the certificate names an IP). Javalin then leaves out its default HTTP connector, so the HTTP one is added
  * the same way.
+ *
+ * <p>{@code -Dbench.http2=true} (with the HTTPS properties) adds Jetty 12's HTTP/2: the HTTPS connector offers {@code h2}
+ * and {@code http/1.1} by ALPN ({@link ALPNServerConnectionFactory} on the JDK's {@code SSLEngine}, then
+ * {@link HTTP2ServerConnectionFactory} or HTTP/1.1), and the HTTP connector also takes h2c
+ * ({@link HTTP2CServerConnectionFactory}: prior knowledge and {@code Upgrade: h2c}).
  */
 public final class JavalinBench {
 
@@ -52,12 +61,16 @@ public final class JavalinBench {
             config.startup.showOldJavalinVersionWarning = false;
             config.concurrency.useVirtualThreads = Boolean.getBoolean("bench.virtualThreads");
             Integer httpsPort = Integer.getInteger("bench.httpsPort");
+            boolean http2 = Boolean.getBoolean("bench.http2");
             if (httpsPort != null) {
                 SslContextFactory.Server tls = new SslContextFactory.Server();
                 tls.setSslContext(sslContext(Path.of(System.getProperty("bench.tlsCert")), Path.of(System.getProperty("bench.tlsKey"))));
                 // Javalin adds its own HTTP connector only when none is configured: this one is what it would add
                 config.jetty.addConnector((server, httpConfiguration) -> {
-                    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
+                    ServerConnector connector = http2
+                            ? new ServerConnector(server, new HttpConnectionFactory(httpConfiguration),
+                                    new HTTP2CServerConnectionFactory(httpConfiguration))
+                            : new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
                     connector.setHost(host);
                     connector.setPort(port);
                     return connector;
@@ -65,8 +78,17 @@ public final class JavalinBench {
                 config.jetty.addConnector((server, httpConfiguration) -> {
                     HttpConfiguration https = new HttpConfiguration(httpConfiguration);
                     https.addCustomizer(new SecureRequestCustomizer(false));
-                    ServerConnector connector = new ServerConnector(server,
-                            new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(https));
+                    ConnectionFactory[] factories;
+                    if (http2) {
+                        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+                        alpn.setDefaultProtocol(HttpVersion.HTTP_1_1.asString());
+                        factories = new ConnectionFactory[] {new SslConnectionFactory(tls, alpn.getProtocol()), alpn,
+                                new HTTP2ServerConnectionFactory(https), new HttpConnectionFactory(https)};
+                    } else {
+                        factories = new ConnectionFactory[] {new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),
+                                new HttpConnectionFactory(https)};
+                    }
+                    ServerConnector connector = new ServerConnector(server, factories);
                     connector.setHost(host);
                     connector.setPort(httpsPort);
                     return connector;

@@ -3,6 +3,7 @@ package dev.baton.bench;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
@@ -35,6 +36,10 @@ import javax.net.ssl.SSLContext;
  * <p>{@code -Dbench.httpsPort=N -Dbench.tlsCert=cert.pem -Dbench.tlsKey=key.pem} adds an HTTPS listener on the same
  * host ({@code addHttpsListener} with an {@link SSLContext} built by the JDK alone from the PEM chain and its unencrypted
  * PKCS#8 key, EC or RSA), serving the same handler: the JDK's default TLS protocols and suites.
+ *
+ * <p>{@code -Dbench.http2=true} sets {@link UndertowOptions#ENABLE_HTTP2} on the server: the HTTPS listener then offers
+ * {@code h2} and {@code http/1.1} by ALPN, and the HTTP listener also takes h2c (prior knowledge and
+ * {@code Upgrade: h2c}).
  */
 public final class UndertowBench {
 
@@ -59,6 +64,10 @@ public final class UndertowBench {
             handler = new BlockingHandler(handler);
         }
         Undertow.Builder builder = Undertow.builder().addHttpListener(port, host).setHandler(handler);
+        boolean http2 = Boolean.getBoolean("bench.http2");
+        if (http2) {
+            builder.setServerOption(UndertowOptions.ENABLE_HTTP2, true);
+        }
         Integer httpsPort = Integer.getInteger("bench.httpsPort");
         if (httpsPort != null) {
             builder.addHttpsListener(httpsPort, host, sslContext(
@@ -66,7 +75,8 @@ public final class UndertowBench {
         }
         Undertow server = builder.build();
         server.start();
-        System.out.println("undertow listening on " + host + ":" + port + (httpsPort == null ? "" : ", https on " + httpsPort));
+        System.out.println("undertow listening on " + host + ":" + port + (httpsPort == null ? "" : ", https on " + httpsPort)
+                + (http2 ? ", HTTP/2 enabled" : ""));
     }
 
     /** A TLS context serving the PEM chain {@code cert} with the PKCS#8 PEM key {@code key} (JDK defaults otherwise). */
