@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.config.BatonConfig;
-import io.undertow.server.HttpHandler;
-import io.undertow.server.handlers.BlockingHandler;
-import io.undertow.util.Headers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,14 +48,7 @@ class H2cTest {
     private HttpServer server(BatonConfig config) throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open();
         channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        HttpHandler handler = new BlockingHandler(exchange -> {
-            if (exchange.getRequestPath().equals("/slow")) {
-                release.await(20, TimeUnit.SECONDS);
-            }
-            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
-            exchange.getResponseSender().send("A " + exchange.getProtocol());
-        });
-        HttpServer server = HttpServer.start(channel, handler, config.with("ioThreads", "2").with("workerThreads", "8"));
+        HttpServer server = HttpServer.start(channel, Http2DrainTest.answering("A", release), config.with("ioThreads", "2").with("workerThreads", "8"));
         servers.add(server);
         return server;
     }

@@ -100,13 +100,7 @@ class Http2DrainTest {
         }
         ServerSocketChannel plain = ServerSocketChannel.open();
         plain.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        HttpHandler handler = new BlockingHandler(exchange -> {
-            if (exchange.getRequestPath().equals("/slow")) {
-                release.await(20, TimeUnit.SECONDS);
-            }
-            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
-            exchange.getResponseSender().send(name + " " + exchange.getProtocol());
-        });
+        HttpHandler handler = answering(name, release);
         HttpServer server = HttpServer.startPaused(plain, handler,
                 BatonConfig.defaults().with("ioThreads", "2").with("workerThreads", "16"));
         servers.add(server);
@@ -115,6 +109,17 @@ class Http2DrainTest {
             server.resumeAccepting();
         }
         return server;
+    }
+
+    /** Answers "{name} {protocol}"; /slow waits for {@code release} first. */
+    static HttpHandler answering(String name, CountDownLatch release) {
+        return new BlockingHandler(exchange -> {
+            if (exchange.getRequestPath().equals("/slow")) {
+                release.await(20, TimeUnit.SECONDS);
+            }
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
+            exchange.getResponseSender().send(name + " " + exchange.getProtocol());
+        });
     }
 
     private URI uri(String path) {

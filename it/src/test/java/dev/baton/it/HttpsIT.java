@@ -73,11 +73,14 @@ class HttpsIT {
             String failed = app.logText().lines().filter(line -> line.contains("upgrade failed: ")).reduce((a, b) -> b).orElse("");
             assertTrue(failed.contains(key.toString()), failed);
             app.awaitGone(gen1, 30);
-            Thread.sleep(500);
+            // Each request is a whole TLS handshake: on a busy machine a few a second. Some more after all that, by
+            // count rather than time.
+            int before = served.get();
+            app.await(() -> served.get() >= before + 10 || failure.get() != null, 30, "10 more HTTPS requests");
             clients.interrupt();
             clients.join(10_000);
             assertEquals(null, failure.get(), "an HTTPS request failed\n" + app.tail());
-            assertTrue(served.get() > 50, "HTTPS requests served: " + served.get());
+            assertTrue(served.get() > 20, "HTTPS requests served: " + served.get());
             assertEquals(gen2, app.currentPid());
             assertEquals(second, https(httpsPort).certificate());
         }
