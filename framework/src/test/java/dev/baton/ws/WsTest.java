@@ -242,12 +242,17 @@ class WsTest {
         }
 
         static Client open(int port, String path, boolean answersClose, String... headers) throws Exception {
+            return open(HTTP, URI.create("ws://127.0.0.1:" + port + path), answersClose, headers);
+        }
+
+        /** A client of {@code uri} (ws: or wss:) through {@code http}, its TLS settings included. */
+        static Client open(HttpClient http, URI uri, boolean answersClose, String... headers) throws Exception {
             Client client = new Client(answersClose);
-            WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+            WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
             for (int i = 0; i < headers.length; i += 2) {
                 builder.header(headers[i], headers[i + 1]);
             }
-            client.socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + path), client).get(10, TimeUnit.SECONDS);
+            client.socket = builder.buildAsync(uri, client).get(10, TimeUnit.SECONDS);
             return client;
         }
 
