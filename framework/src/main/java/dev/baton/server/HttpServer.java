@@ -63,7 +63,6 @@ public final class HttpServer {
     private final DefaultByteBufferPool buffers;
     private final OptionMap protocol;
     private final ChannelListener<AcceptingChannel<StreamConnection>> openListener;
-    private final boolean h2c;
     private final long silentConnectionMillis;
     /** The main listener's acceptor first, then those {@link #serveAlso} added: all accept, pause and close together. */
     private final List<AcceptingChannel<StreamConnection>> acceptors = new CopyOnWriteArrayList<>();
@@ -100,9 +99,8 @@ public final class HttpServer {
                     .set(Options.WORKER_IO_THREADS, worker.getIoThreadCount())
                     .set(Options.TCP_NODELAY, true)
                     .getMap();
-            h2c = config.h2c();
             silentConnectionMillis = config.keepAliveTimeout().toMillis();
-            openListener = openListener(root, h2c);
+            openListener = openListener(root, config.h2c());
             acceptors.add(AdoptedTcpServer.serve(worker, channel, socketOptions, openListener));
         } catch (IOException | RuntimeException e) {
             worker.shutdownNow();

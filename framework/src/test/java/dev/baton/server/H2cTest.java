@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -108,7 +107,7 @@ class H2cTest {
             assertEquals("A HTTP/2.0", raw.body(1));
             raw.get(3, "/slow");
             raw.get(5, "/slow");
-            await(() -> server.exchanges() == 2, "two streams in flight");
+            Http2DrainTest.await(() -> server.exchanges() == 2, "two streams in flight");
             CompletableFuture<HttpServer.DrainReport> drain = CompletableFuture.supplyAsync(
                     () -> server.drain(Duration.ofSeconds(10), HttpServer.IDLE_BEFORE_CLOSE, () -> false));
             assertEquals(Integer.MAX_VALUE, raw.goAway(), "the notice");
@@ -133,16 +132,6 @@ class H2cTest {
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(millis >= 250 && millis < 4_000, "closed after " + millis + " ms");
         }
-        await(() -> server.connections() == 0, "the connection forgotten");
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
+        Http2DrainTest.await(() -> server.connections() == 0, "the connection forgotten");
     }
 }

@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.config.BatonConfig;
+import dev.baton.tls.TestPki;
 import dev.baton.tls.TlsMaterial;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.util.Headers;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -22,10 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +28,6 @@ import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +39,6 @@ import org.junit.jupiter.api.Test;
  */
 class Http2DrainTest {
 
-    private static final String PASSWORD = "test-pass";
     private static SSLContext serverTls;
     private static SSLContext clientTls;
 
@@ -56,28 +46,12 @@ class Http2DrainTest {
     private final CountDownLatch release = new CountDownLatch(1);
     private ServerSocketChannel channel;
 
-    /** A self-signed certificate for 127.0.0.1, made by the JDK's keytool, served and trusted. */
+    /** The test CA's RSA certificate for 127.0.0.1, served, and the CA trusted. */
     @BeforeAll
     static void certificate() throws Exception {
-        Path dir = Files.createTempDirectory("baton-h2-test");
-        Path store = dir.resolve("server.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
-                "-ext", "san=ip:127.0.0.1", "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12",
-                "-storepass", PASSWORD, "-keypass", PASSWORD).redirectErrorStream(true).start();
-        String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(keytool.waitFor(30, TimeUnit.SECONDS) && keytool.exitValue() == 0, out);
-        serverTls = TlsMaterial.fromPkcs12(store, PASSWORD.toCharArray()).sslContext();
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            trusted.load(in, PASSWORD.toCharArray());
-        }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
-        clientTls = SSLContext.getInstance("TLS");
-        clientTls.init(null, trust.getTrustManagers(), null);
-        Files.delete(store);
-        Files.delete(dir);
+        TestPki pki = TestPki.shared();
+        serverTls = TlsMaterial.fromPkcs12(pki.rsaStore, TestPki.PASSWORD.toCharArray()).sslContext();
+        clientTls = pki.clientTrustingCa();
     }
 
     @AfterEach
@@ -241,7 +215,7 @@ class Http2DrainTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {

@@ -20,10 +20,11 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Real certificates for the tests, made at test time by the JDK's keytool: a CA, an RSA and an EC server
  * certificate it issued for localhost and 127.0.0.1, an expired and a not-yet-valid one. Private keys are written
- * as certbot writes them (PKCS#8 PEM); openssl, where installed, makes the other forms.
+ * as certbot writes them (PKCS#8 PEM); openssl, where installed, makes the other forms. Other packages' TLS tests
+ * (HTTP/2, WebSockets over HTTPS) serve its RSA keystore too.
  */
-final class TestPki {
-    static final String PASSWORD = "test-pass";
+public final class TestPki {
+    public static final String PASSWORD = "test-pass";
 
     final Path dir;
     final Path caPem;
@@ -32,8 +33,8 @@ final class TestPki {
     final Path rsaFullchain;
     final Path rsaLeaf;
     final Path rsaKey;
-    final Path rsaStore;
-    final Path passwordFile;
+    public final Path rsaStore;
+    public final Path passwordFile;
     final Path ecFullchain;
     final Path ecKey;
     final Path expiredCert;
@@ -44,7 +45,7 @@ final class TestPki {
     private static TestPki shared;
 
     /** Made once per test JVM (keytool takes some 10 s for all of it), deleted when the JVM exits. */
-    static synchronized TestPki shared() throws Exception {
+    public static synchronized TestPki shared() throws Exception {
         if (shared == null) {
             Path dir = Files.createTempDirectory("baton-tls-test");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
@@ -165,7 +166,7 @@ final class TestPki {
     }
 
     /** A client context that trusts the test CA only. */
-    SSLContext clientTrustingCa() throws Exception {
+    public SSLContext clientTrustingCa() throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         trusted.setCertificateEntry("ca", load("ca.p12").getCertificate("ca"));

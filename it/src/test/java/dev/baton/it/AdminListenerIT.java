@@ -60,7 +60,7 @@ class AdminListenerIT {
                     + gen1 + ")", 10);
             assertEquals(listening, ProcSockets.listeningInodes(adminPort), "the same socket, never bound anew");
             assertTrue(ProcSockets.socketInodes(gen2).containsAll(listening), "gen 2 holds it: " + ProcSockets.socketInodes(gen2));
-            assertEquals(2, ProcSockets.listenersHeldBy(gen2), "gen 2 holds the main and the admin listener, no more");
+            assertEquals(2, ProcSockets.heldBy(gen2).listening(), "gen 2 holds the main and the admin listener, no more");
             app.awaitGone(gen1, 30);
             long gen3 = app.upgrade();
             app.awaitGone(gen2, 30);

@@ -66,11 +66,6 @@ final class ProcSockets {
         return new Held(listening, connections, unix, others.size(), others);
     }
 
-    /** How many listening TCP sockets {@code pid} holds. */
-    static long listenersHeldBy(long pid) throws IOException {
-        return heldBy(pid).listening();
-    }
-
     /** The inodes of the TCP sockets listening on {@code port}, from the kernel's tables. */
     static Set<String> listeningInodes(int port) throws IOException {
         Set<String> inodes = new HashSet<>();

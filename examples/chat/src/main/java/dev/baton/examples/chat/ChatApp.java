@@ -42,6 +42,7 @@ public final class ChatApp {
                 socket.attribute("member", member);
                 rooms.computeIfAbsent(member.room, room -> ConcurrentHashMap.newKeySet()).add(member);
                 socket.send(json(Map.of("type", "hello", "gen", app.generation(), "pid", ProcessHandle.current().pid())));
+                log.refresh();
                 member.deliver(log); // what it missed since the last id it saw
             });
             ws.onMessage((socket, text) -> {
@@ -102,8 +103,10 @@ public final class ChatApp {
         }
     }
 
+    /** Reads the log once, then sends each member what it has not had yet. */
     private static void deliverAll(Set<Member> members, MessageLog log) {
-        if (members != null) {
+        if (members != null && !members.isEmpty()) {
+            log.refresh();
             for (Member member : members) {
                 member.deliver(log);
             }

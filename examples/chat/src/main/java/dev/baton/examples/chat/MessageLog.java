@@ -62,13 +62,17 @@ final class MessageLog implements AutoCloseable {
         }
     }
 
-    /** The messages of {@code room} after {@code id}, in order, with what other generations appended meanwhile. */
-    synchronized List<Message> after(String room, long id) {
+    /** Reads what other generations appended since the last read. */
+    synchronized void refresh() {
         try (FileLock lock = file.lock(0, Long.MAX_VALUE, true)) {
             catchUp();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The messages of {@code room} after {@code id}, in order, as far as this process has read (see {@link #refresh}). */
+    synchronized List<Message> after(String room, long id) {
         List<Message> after = new ArrayList<>();
         for (int i = (int) Math.max(0, Math.min(id, messages.size())); i < messages.size(); i++) {
             if (messages.get(i).room().equals(room)) {
@@ -76,11 +80,6 @@ final class MessageLog implements AutoCloseable {
             }
         }
         return after;
-    }
-
-    /** The id of the newest message this process has read. */
-    synchronized long lastId() {
-        return messages.size();
     }
 
     private void catchUp() throws IOException {
