@@ -90,7 +90,9 @@ class ListenersIT {
                 List<String> served = https.answers().keySet().stream().sorted().toList();
                 assertTrue(served.stream().anyMatch(answer -> answer.startsWith("gen 6 ")), "HTTPS reached gen 6: " + served);
             }
-            System.out.println("ListenersIT: h2load h2c " + h2cLoad.verify(app, 3) + "; https " + h2Load.verify(app, 3));
+            // How many rounds see a GOAWAY depends on where each 1 s round stands when a drain begins (5 of 5 in two
+            // runs, 2 of 5 in a third): that each load met one is what this asks; that none failed, verify asks always.
+            System.out.println("ListenersIT: h2load h2c " + h2cLoad.verify(app, 1) + "; https " + h2Load.verify(app, 1));
             String log = app.logText();
             assertTrue(log.contains("gen=1 pid=" + gen1 + " draining") && log.contains("gen=2 pid=" + gen2 + " draining"), app.tail());
             assertTrue(!log.contains("exchanges cut"), "no drain had to cut an exchange\n" + app.tail());
