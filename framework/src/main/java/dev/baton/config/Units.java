@@ -27,8 +27,14 @@ final class Units {
         return (int) value;
     }
 
-    /** An amount, at most one space, and a unit: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 5 s}. */
+    /**
+     * An amount, at most one space, and a unit: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 5 s};
+     * or a bare {@code 0}, the one amount that means the same in every unit ("probation 0" turns it off).
+     */
     static Duration parseDuration(String text) {
+        if (text.equals("0")) {
+            return Duration.ZERO;
+        }
         int digits = leadingDigits(text);
         // Units stay lower case: "M" would read as mega (or month) as easily as minutes.
         String unit = unit(text, digits);

@@ -109,13 +109,13 @@ class BatonConfigTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"500ms, 500", "30s, 30000", "2m, 120000", "1h, 3600000", "'5 s', 5000", "'250 ms', 250", "0s, 0"})
+    @CsvSource({"500ms, 500", "30s, 30000", "2m, 120000", "1h, 3600000", "'5 s', 5000", "'250 ms', 250", "0s, 0", "0, 0"})
     void durationForms(String text, long millis) {
         assertEquals(Duration.ofMillis(millis), props("baton.drainTimeout", text).drainTimeout());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"30", "-5s", "5d", "1.5s", "s", "5  s", "5sec", "99999999999999999999h",
+    @ValueSource(strings = {"30", "00", "-5s", "5d", "1.5s", "s", "5  s", "5sec", "99999999999999999999h",
         "9223372036854775807h"})
     void badDurations(String text) {
         assertRejected("BATON_DRAIN_TIMEOUT", text, "a duration like 500ms, 30s or 2m",

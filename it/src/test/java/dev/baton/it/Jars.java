@@ -18,6 +18,11 @@ final class Jars {
 
     /** Writes {@code source}'s classes to {@code target} with {@code mainClass} as Main-Class (null: none). */
     static void withMainClass(Path source, Path target, String mainClass) throws IOException {
+        withMainClass(source, target, mainClass, "");
+    }
+
+    /** The same, with a {@code release.txt} saying {@code note} ahead of the classes, which moves every one of them. */
+    static void withMainClass(Path source, Path target, String mainClass, String note) throws IOException {
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
         try (JarFile in = new JarFile(source.toFile()); OutputStream file = Files.newOutputStream(temp)) {
             Manifest manifest = new Manifest(in.getManifest());
@@ -27,6 +32,11 @@ final class Jars {
                 manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
             }
             try (JarOutputStream out = new JarOutputStream(file, manifest)) {
+                if (!note.isEmpty()) {
+                    out.putNextEntry(new JarEntry("release.txt"));
+                    out.write(note.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    out.closeEntry();
+                }
                 for (Enumeration<JarEntry> entries = in.entries(); entries.hasMoreElements(); ) {
                     JarEntry entry = entries.nextElement();
                     if (entry.getName().equals(JarFile.MANIFEST_NAME)) {

@@ -1,6 +1,7 @@
 package dev.baton.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,8 +9,10 @@ import dev.baton.tools.KeepAliveClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Upgrades under load, judged from outside by clients that never retry. */
@@ -69,7 +72,7 @@ class ZeroDowntimeIT {
             app.upgrade();
             app.awaitGone(old, 20);
             String answer = slow.get();
-            assertTrue(!answer.startsWith("HTTP/1.1 200"), "cut, not answered: " + answer);
+            assertFalse(answer.startsWith("HTTP/1.1 200"), "cut, not answered: " + answer);
             assertTrue(app.logText().contains("gen=1 pid=" + old + " drain deadline after"), app.tail());
             assertTrue(app.logText().contains("1 exchanges cut"), app.tail());
         }
@@ -157,7 +160,7 @@ class ZeroDowntimeIT {
             Files.move(release, app.jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             long plain = app.upgrade();
             assertTrue(app.logText().contains("AppCDS archive app.jar.jsa not used: older than"), app.tail());
-            assertTrue(!Files.readString(Path.of("/proc/" + plain + "/maps")).contains("app.jar.jsa"), "a stale archive is left out");
+            assertFalse(Files.readString(Path.of("/proc/" + plain + "/maps")).contains("app.jar.jsa"), "a stale archive is left out");
 
             // newer than the jar but damaged: the JVM starts without it, silently, so the new generation says so
             Files.write(app.dir.resolve("app.jar.jsa"), new byte[64 * 1024]);
@@ -168,16 +171,71 @@ class ZeroDowntimeIT {
         }
     }
 
+    /**
+     * {@code cp new.jar app.jar} writes into the running JVM's own jar: from then on it finds other bytes at the
+     * offsets it read at start-up, and every class it had not loaded yet is gone. The operator's way out (an
+     * upgrade to what was copied, a rollback when that dies, and the old generation's drain and exit) must
+     * still work, and say why a rename is the right way.
+     */
     @Test
-    void aJarRewrittenInPlaceIsWarnedAbout() throws Exception {
-        try (Deployment app = new Deployment().start()) {
-            // the same bytes, written into the running jar's own file, as `cp new.jar app.jar` would; not while
-            // the JVM still loads its start-up classes from it, which would break it for real
-            Thread.sleep(3000);
-            Files.write(app.jar, Files.readAllBytes(Deployment.TEST_APP));
-            app.upgrade();
+    void aGenerationWhoseJarWasRewrittenInPlaceStillUpgradesRollsBackAndLeaves() throws Exception {
+        try (Deployment app = new Deployment().start("-Dbaton.probation=3s")) {
+            long gen1 = app.currentPid();
+            awaitLoaded(app);
+            rewriteInPlace(app.jar, "dev.baton.it.TestApp$DiesAfterTakingOver");
+            var slow = app.getAsync("/slow?ms=1500");
+            Thread.sleep(300);
+            app.signal(gen1, "USR2");
+            app.awaitLog("(status 3); gen 1 resumes", 60);
+            assertTrue(slow.get().contains("slow done by pid " + gen1), app.tail());
             assertTrue(app.logText().contains("app.jar was overwritten in place while this generation runs from it"), app.tail());
+            assertTrue(app.get("/").contains("pid " + gen1), "gen 1 serves again: " + app.tail());
+
+            rewriteInPlace(app.jar, "dev.baton.it.TestApp");
+            long gen3 = app.upgrade();
+            assertTrue(app.firstProcess().waitFor(30, TimeUnit.SECONDS), "gen 1 leaves once gen 3 passed probation: " + app.tail());
+            assertEquals(0, app.firstProcess().exitValue(), app.tail());
+            assertTrue(app.logText().contains("gen=1 pid=" + gen1 + " exit 0"), app.tail());
+            assertTrue(app.get("/").contains("pid " + gen3), app.tail());
+            assertFalse(app.logText().contains("NoClassDefFoundError"), app.tail());
         }
+    }
+
+    @Test
+    void aGenerationWhoseJarWasRewrittenInPlaceStillDrainsAndExitsOnSigterm() throws Exception {
+        try (Deployment app = new Deployment().start()) {
+            long pid = app.currentPid();
+            awaitLoaded(app);
+            rewriteInPlace(app.jar, "dev.baton.it.TestApp");
+            var slow = app.getAsync("/slow?ms=1500");
+            Thread.sleep(300);
+            app.signal(pid, "TERM");
+            assertTrue(slow.get().contains("slow done by pid " + pid), app.tail());
+            assertTrue(app.firstProcess().waitFor(30, TimeUnit.SECONDS), "gen 1 leaves: " + app.tail());
+            assertEquals(0, app.firstProcess().exitValue(), app.tail());
+            assertTrue(app.logText().contains("gen=1 pid=" + pid + " drained in "), app.tail());
+            assertFalse(app.logText().contains("NoClassDefFoundError"), app.tail());
+        }
+    }
+
+    /** Gives the generation its first slow request (the serving path) and the second after ready that Preload waits. */
+    private static void awaitLoaded(Deployment app) throws Exception {
+        assertTrue(app.get("/slow?ms=1").contains("slow done"));
+        Thread.sleep(2500);
+    }
+
+    /**
+     * Writes a release with {@code mainClass} into {@code jar}'s own file, as cp does: same inode, and every class
+     * at another offset (the note ahead of them), so that none the JVM has not loaded yet can be read.
+     */
+    private static void rewriteInPlace(Path jar, String mainClass) throws Exception {
+        Path release = jar.resolveSibling("release.jar");
+        Jars.withMainClass(Deployment.TEST_APP, release, mainClass, "rewritten in place at " + java.time.Instant.now());
+        byte[] bytes = Files.readAllBytes(release);
+        assertFalse(Arrays.equals(bytes, Files.readAllBytes(jar)), "the rewrite must change the bytes the JVM reads");
+        Object inode = Files.getAttribute(jar, "unix:ino");
+        Files.write(jar, bytes);
+        assertEquals(inode, Files.getAttribute(jar, "unix:ino"));
     }
 
     @Test
@@ -191,7 +249,7 @@ class ZeroDowntimeIT {
             long next = app.upgrade();
             assertTrue(app.logText().contains(" from app.jar"), "the deploy path is used as written: " + app.tail());
             assertTrue(Files.readString(Path.of("/proc/" + next + "/cmdline")).contains("app.jar"));
-            assertTrue(!app.logText().contains("overwritten in place"), "a rename is the right way: " + app.tail());
+            assertFalse(app.logText().contains("overwritten in place"), "a rename is the right way: " + app.tail());
         }
     }
 }
