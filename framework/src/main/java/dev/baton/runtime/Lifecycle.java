@@ -137,7 +137,7 @@ public final class Lifecycle {
         }
         TlsMaterial tls = TlsSettings.load(config); // before any listener is taken: bad material fails the start
         if (config.pidFile().isPresent()) {
-            PidFile.checkWritable(config.pidFile().get()); // as bad material does: no ready report without a pid file
+            PidFile.checkWritable(config.pidFile().get(), pid); // as bad material does: no ready report without a pid file
         }
         if (config.admin().isPresent() || config.https().isPresent()) {
             ChannelFds.check(); // now rather than at the first upgrade, which could not hand them over

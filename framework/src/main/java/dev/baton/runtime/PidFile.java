@@ -6,9 +6,11 @@ import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 import dev.baton.config.ConfigException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.OptionalLong;
 
@@ -28,14 +30,14 @@ public final class PidFile {
      * deploy.sh) never learns its pid. Writing is a rename of a new file in the directory, so the directory is what
      * must be writable.
      */
-    public static void checkWritable(Path file) {
+    public static void checkWritable(Path file, long pid) {
         Path directory = file.toAbsolutePath().getParent();
         if (!Files.isDirectory(directory)) {
             throw new ConfigException("baton.pidFile", "baton.pidFile: cannot write " + file + ": the directory "
                     + directory + " does not exist (create it first: deploy.sh does, systemd's RuntimeDirectory= does)");
         }
         try {
-            Files.delete(Files.createTempFile(directory, file.getFileName() + ".", ".check"));
+            Files.delete(newBeside(file.toAbsolutePath(), pid, ".check"));
         } catch (IOException e) {
             throw new ConfigException("baton.pidFile", "baton.pidFile: cannot write " + file + ": the directory "
                     + directory + " is not writable by this user (" + e.getClass().getSimpleName() + ")");
@@ -47,14 +49,27 @@ public final class PidFile {
         Path target = file.toAbsolutePath();
         // Same directory, so that the rename cannot cross file systems and stays atomic. World
         // readable like any pid file (createTempFile's default is owner-only), still subject to umask.
-        Path temp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        Path temp = newBeside(target, pid, ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
         try {
             // No fsync: pid files live in /run or similar, and no pid survives a crash anyway.
             Files.writeString(temp, pid + "\n", StandardCharsets.US_ASCII);
             Files.move(temp, target, ATOMIC_MOVE, REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * A new file in {@code target}'s directory, named for {@code pid} (unique among live processes): a random name
+     * (createTempFile) seeds SecureRandom first, about 10 ms of a new generation's start-up. A file already there
+     * under that name (left by a crash, or planted, as a symlink would be: creation never follows one) makes it
+     * fall back to a random name.
+     */
+    private static Path newBeside(Path target, long pid, String suffix, FileAttribute<?>... attributes) throws IOException {
+        try {
+            return Files.createFile(target.resolveSibling(target.getFileName() + "." + pid + suffix), attributes);
+        } catch (FileAlreadyExistsException e) {
+            return Files.createTempFile(target.getParent(), target.getFileName() + ".", suffix, attributes);
         }
     }
 

@@ -3,7 +3,9 @@ package dev.baton.server;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.channels.ServerSocketChannel;
+import java.util.concurrent.Executor;
 import org.xnio.ChannelListener;
 import org.xnio.OptionMap;
 import org.xnio.StreamConnection;
@@ -21,6 +23,7 @@ public final class AdoptedTcpServer {
     private static final String NIO = "org.xnio.nio.";
     private static final Constructor<?> TCP_SERVER;
     private static final Constructor<?> QUEUED_SERVER;
+    private static final Method ACCEPT_THREAD;
 
     static {
         try {
@@ -28,8 +31,10 @@ public final class AdoptedTcpServer {
             Class<?> tcpServer = Class.forName(NIO + "NioTcpServer");
             TCP_SERVER = tcpServer.getDeclaredConstructor(worker, ServerSocketChannel.class, OptionMap.class, boolean.class);
             QUEUED_SERVER = Class.forName(NIO + "QueuedNioTcpServer2").getDeclaredConstructor(tcpServer);
+            ACCEPT_THREAD = worker.getDeclaredMethod("getAcceptThread");
             TCP_SERVER.setAccessible(true);
             QUEUED_SERVER.setAccessible(true);
+            ACCEPT_THREAD.setAccessible(true);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new ExceptionInInitializerError(new IllegalStateException(
                     "this XNIO (" + org.xnio.Version.getVersionString() + ") lacks the NIO server constructors Baton adopts"
@@ -62,5 +67,17 @@ public final class AdoptedTcpServer {
         }
         server.getAcceptSetter().set(acceptListener);
         return server;
+    }
+
+    /**
+     * The thread of {@code worker} that accepts on every adopted socket, then queues each connection to an IO
+     * thread: a task run there has seen every accept before it finish.
+     */
+    static Executor acceptThread(XnioWorker worker) {
+        try {
+            return (Executor) ACCEPT_THREAD.invoke(worker);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("XNIO's worker has no accept thread", e);
+        }
     }
 }

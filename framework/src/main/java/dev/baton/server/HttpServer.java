@@ -15,8 +15,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -335,14 +337,24 @@ public final class HttpServer {
         handlerThreads.shutdown(1, TimeUnit.SECONDS);
     }
 
-    // A connection the accept thread took just before the close is still on its way to an IO thread's queue;
-    // a task queued behind it on every IO thread runs after it is registered, so the drain sees it.
+    // XNIO's accept thread accepts in its select loop and queues each connection to an IO thread, whose task hands
+    // it to the open listener (which counts it); suspendAccepts queued a task on the accept thread. A task queued
+    // behind that one has run once no accept is under way or can start; one then queued on every IO thread runs
+    // behind every connection those accepts queued there. Then the drain counts every connection accepted.
     private void awaitAcceptedConnections() {
-        sleep(POLL_MILLIS);
-        int threads = worker.getIoThreadCount();
-        CountDownLatch passed = new CountDownLatch(threads);
-        for (int i = 0; i < threads; i++) {
-            worker.getIoThread(i).execute(passed::countDown);
+        await(List.of(AdoptedTcpServer.acceptThread(worker)));
+        List<Executor> ioThreads = new ArrayList<>();
+        for (int i = 0; i < worker.getIoThreadCount(); i++) {
+            ioThreads.add(worker.getIoThread(i));
+        }
+        await(ioThreads);
+    }
+
+    /** Waits until a task queued now on each of {@code threads} has run. */
+    private static void await(List<Executor> threads) {
+        CountDownLatch passed = new CountDownLatch(threads.size());
+        for (Executor thread : threads) {
+            thread.execute(passed::countDown);
         }
         try {
             passed.await(1, TimeUnit.SECONDS);

@@ -85,13 +85,26 @@ class PidFileTest {
 
     @Test
     void aPidFileThatCannotBeWrittenFailsTheCheckNamingTheMissingDirectory() throws IOException {
-        PidFile.checkWritable(dir.resolve("app.pid"));
+        PidFile.checkWritable(dir.resolve("app.pid"), 4242);
         assertEquals(List.of(), listDir(), "the check leaves nothing behind");
         Path missing = dir.resolve("run/app");
-        ConfigException e = assertThrows(ConfigException.class, () -> PidFile.checkWritable(missing.resolve("app.pid")));
+        ConfigException e = assertThrows(ConfigException.class, () -> PidFile.checkWritable(missing.resolve("app.pid"), 4242));
         assertEquals("baton.pidFile", e.key());
         assertTrue(e.getMessage().startsWith("baton.pidFile: cannot write " + missing.resolve("app.pid") + ": the directory "
                 + missing + " does not exist"), e.getMessage());
+    }
+
+    @Test
+    void aFileOrSymlinkAlreadyUnderThePidsNameIsNeitherFollowedNorOverwritten() throws IOException {
+        Path elsewhere = Files.writeString(dir.resolve("elsewhere"), "keep");
+        Files.createSymbolicLink(dir.resolve("app.pid.4242.tmp"), elsewhere);
+        Files.createSymbolicLink(dir.resolve("app.pid.4242.check"), elsewhere);
+        PidFile.checkWritable(dir.resolve("app.pid"), 4242);
+        PidFile.write(dir.resolve("app.pid"), 4242);
+        assertEquals("4242\n", Files.readString(dir.resolve("app.pid")));
+        assertEquals("keep", Files.readString(elsewhere));
+        assertEquals(List.of("app.pid", "app.pid.4242.check", "app.pid.4242.tmp", "elsewhere"),
+                listDir().stream().map(path -> path.getFileName().toString()).sorted().toList());
     }
 
     private static Set<PosixFilePermission> readBits(Path file) throws IOException {

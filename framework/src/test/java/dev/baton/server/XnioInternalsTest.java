@@ -27,6 +27,8 @@ class XnioInternalsTest {
         Class<?> tcpServer = Class.forName("org.xnio.nio.NioTcpServer");
         tcpServer.getDeclaredConstructor(worker, ServerSocketChannel.class, org.xnio.OptionMap.class, boolean.class);
         Class.forName("org.xnio.nio.QueuedNioTcpServer2").getDeclaredConstructor(tcpServer);
+        assertTrue(java.util.concurrent.Executor.class.isAssignableFrom(worker.getDeclaredMethod("getAcceptThread").getReturnType()),
+                "the accept thread HttpServer waits on before a drain counts connections");
         assertEquals("3.8.16.Final", org.xnio.Version.getVersionString(), "XNIO moved: re-check AdoptedTcpServer");
     }
 
