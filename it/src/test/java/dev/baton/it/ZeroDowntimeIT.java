@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -181,11 +182,7 @@ class ZeroDowntimeIT {
     void aGenerationWhoseJarWasRewrittenInPlaceStillUpgradesRollsBackAndLeaves() throws Exception {
         try (Deployment app = new Deployment().start("-Dbaton.probation=3s")) {
             long gen1 = app.currentPid();
-            awaitLoaded(app);
-            rewriteInPlace(app.jar, "dev.baton.it.TestApp$DiesAfterTakingOver");
-            var slow = app.getAsync("/slow?ms=1500");
-            Thread.sleep(300);
-            app.signal(gen1, "USR2");
+            var slow = rewriteInPlaceThenSignal(app, gen1, "dev.baton.it.TestApp$DiesAfterTakingOver", "USR2");
             app.awaitLog("(status 3); gen 1 resumes", 60);
             assertTrue(slow.get().contains("slow done by pid " + gen1), app.tail());
             assertTrue(app.logText().contains("app.jar was overwritten in place while this generation runs from it"), app.tail());
@@ -205,11 +202,7 @@ class ZeroDowntimeIT {
     void aGenerationWhoseJarWasRewrittenInPlaceStillDrainsAndExitsOnSigterm() throws Exception {
         try (Deployment app = new Deployment().start()) {
             long pid = app.currentPid();
-            awaitLoaded(app);
-            rewriteInPlace(app.jar, "dev.baton.it.TestApp");
-            var slow = app.getAsync("/slow?ms=1500");
-            Thread.sleep(300);
-            app.signal(pid, "TERM");
+            var slow = rewriteInPlaceThenSignal(app, pid, "dev.baton.it.TestApp", "TERM");
             assertTrue(slow.get().contains("slow done by pid " + pid), app.tail());
             assertTrue(app.firstProcess().waitFor(30, TimeUnit.SECONDS), "gen 1 leaves: " + app.tail());
             assertEquals(0, app.firstProcess().exitValue(), app.tail());
@@ -218,10 +211,20 @@ class ZeroDowntimeIT {
         }
     }
 
-    /** Gives the generation its first slow request (the serving path) and the second after ready that Preload waits. */
-    private static void awaitLoaded(Deployment app) throws Exception {
+    /**
+     * Gives the generation its first slow request (the serving path) and the second after ready that Preload waits,
+     * rewrites its jar in place with a release of {@code mainClass}, then sends it {@code signal} with a slow request
+     * in flight, whose answer it returns.
+     */
+    private static CompletableFuture<String> rewriteInPlaceThenSignal(Deployment app, long pid, String mainClass, String signal)
+            throws Exception {
         assertTrue(app.get("/slow?ms=1").contains("slow done"));
         Thread.sleep(2500);
+        rewriteInPlace(app.jar, mainClass);
+        CompletableFuture<String> slow = app.getAsync("/slow?ms=1500");
+        Thread.sleep(300);
+        app.signal(pid, signal);
+        return slow;
     }
 
     /**
