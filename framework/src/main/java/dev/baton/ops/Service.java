@@ -122,6 +122,21 @@ final class Service {
     }
 
     /** Whether {@code pid} runs: a zombie (exited, not yet reaped by its parent) does not. */
+    /**
+     * The CPU time, in clock ticks, of the children {@code pid} has reaped (cutime + cstime in /proc/pid/stat); -1
+     * when unreadable. A generation's only children are the generations it starts, and a JVM runs for many ticks
+     * before it can fail: when this grows, a child it started has exited, however briefly it lived.
+     */
+    static long reapedChildTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // fields[0] is field 3, the state
+            return Long.parseLong(fields[13]) + Long.parseLong(fields[14]); // fields 16 and 17
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     static boolean alive(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);

@@ -59,6 +59,7 @@ final class UpgradeCommand {
             }
         }
         String oldName = before == null ? "pid " + old : before.who();
+        long reapedBefore = Service.reapedChildTicks(old);
         try {
             Native.kill(old, Native.SIGUSR2);
         } catch (IOException e) {
@@ -67,7 +68,7 @@ final class UpgradeCommand {
         deadline = System.nanoTime() + timeout.toNanos();
         say(oldName + ": SIGUSR2 sent; waiting up to " + seconds(timeout) + " for "
                 + (before == null ? "a new generation" : "gen " + (before.generation() + 1)) + " to serve");
-        long next = awaitSuccessor(old, oldName, before);
+        long next = awaitSuccessor(old, oldName, before, reapedBefore);
         if (next < 0) {
             return 1;
         }
@@ -77,8 +78,12 @@ final class UpgradeCommand {
         return awaitDeparture(old, oldName, next);
     }
 
-    /** The new generation's pid once it serves; -1 when the upgrade failed (said why). */
-    private long awaitSuccessor(long old, String oldName, ServiceStatus before) throws InterruptedException {
+    /**
+     * The new generation's pid once it serves; -1 when the upgrade failed (said why). Without a status, a child seen
+     * and gone, or one reaped since the signal ({@code reapedBefore}: a release that fails at once may live less than
+     * a poll), with the pid file unchanged, is the failure.
+     */
+    private long awaitSuccessor(long old, String oldName, ServiceStatus before, long reapedBefore) throws InterruptedException {
         boolean sawChild = false;
         while (true) {
             long current = service.livePid();
@@ -109,7 +114,8 @@ final class UpgradeCommand {
             }
             if (!service.hasStatus() && Service.alive(old) && (current == old || current < 0)) {
                 boolean child = ProcessHandle.of(old).map(p -> p.children().findAny().isPresent()).orElse(false);
-                if (sawChild && !child) {
+                boolean reaped = reapedBefore >= 0 && Service.reapedChildTicks(old) > reapedBefore;
+                if (!child && (sawChild || reaped)) {
                     fail("upgrade failed: the new generation exited before it took over; " + oldName
                             + " keeps serving: the reason is in the app's log (" + service.noStatus() + ": no status)");
                     return -1;

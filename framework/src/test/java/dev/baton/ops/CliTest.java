@@ -23,6 +23,18 @@ class CliTest {
              "lastUpgrade":{"at":"2026-12-02T06:31:08.004Z","from":1,"to":2,"result":"ok","handOffMillis":1312}}""";
 
     @Test
+    void aChildThatLivedLessThanAPollStillShowsOnceReaped() throws Exception {
+        // What `baton upgrade` without a status goes by when a release fails at once: the old process reaped a child.
+        long self = ProcessHandle.current().pid();
+        long before = Service.reapedChildTicks(self);
+        assertTrue(before >= 0, "readable from /proc");
+        Process busy = new ProcessBuilder("sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done").start();
+        assertTrue(busy.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(Service.reapedChildTicks(self) > before, "the child's CPU time joins its parent's once reaped");
+        assertEquals(-1, Service.reapedChildTicks(Integer.MAX_VALUE), "no such process");
+    }
+
+    @Test
     void findsTheServiceByTheAppsSettings() {
         Service service = Service.locate(config(Map.of("BATON_PORT", "9000", "BATON_PID_FILE", "/run/app/app.pid")), null, null);
         assertEquals("http://127.0.0.1:9000/baton/status", service.statusUrl());
