@@ -113,7 +113,7 @@ public final class Baton implements Routes<Baton> {
         if (webSockets == null) {
             webSockets = new WsSockets(config);
             // Ahead of the app's callbacks, as with SSE: once they run, no socket opens here any more.
-            drainCallbacks.add(0, webSockets::drain);
+            drainCallbacks.add(0, () -> webSockets.drain(generation(), ProcessHandle.current().pid()));
             resumeCallbacks.add(webSockets::resume);
         }
         get(pattern, webSockets.route(setup));
@@ -295,7 +295,7 @@ public final class Baton implements Routes<Baton> {
         HttpHandler app = new RequestPipeline(router, before, after, new ExceptionMapper(exceptionHandlers, errorBodies),
                 errorBodies, mapper, config.maxBodySize(), requestLogger, statics);
         if (cors != null) {
-            app = new CorsHandler(cors, this::allowedMethods, app);
+            app = new CorsHandler(cors, path -> allowedMethods(path, statics), app);
         }
         // Known before the first request: handlers may ask for the generation while the hand-off is still on.
         HttpHandler root = DevMode.wrap(config, app, drainCallbacks, resumeCallbacks); // baton:dev only
@@ -323,10 +323,16 @@ public final class Baton implements Routes<Baton> {
         return this;
     }
 
-    /** The Allow set of {@code path}, as a 405 or an OPTIONS answer has it; null when no route matches it. */
-    private Set<String> allowedMethods(String path) {
+    /**
+     * The Allow set of {@code path}, as a 405 or an OPTIONS answer has it: its routes', else a static folder's if one
+     * is mounted there; null when neither.
+     */
+    private Set<String> allowedMethods(String path, StaticHandler statics) {
         RouteMatch<Handler> match = router.find("OPTIONS", path);
-        return match.kind() == RouteMatch.Kind.NOT_FOUND ? null : match.allowedMethods();
+        if (match.kind() != RouteMatch.Kind.NOT_FOUND) {
+            return match.allowedMethods();
+        }
+        return statics != null && statics.covers(path) ? StaticHandler.METHODS : null;
     }
 
     private static ClassLoader classLoader() {

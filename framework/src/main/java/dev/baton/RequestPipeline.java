@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Set;
 import org.xnio.IoUtils;
 
 /**
@@ -160,26 +161,39 @@ final class RequestPipeline implements HttpHandler {
         send(exchange, ctx.result());
     }
 
-    /** Runs the route's handler, or answers 404/405/OPTIONS; true when a static file is to answer instead. */
+    /**
+     * Runs the route's handler, or answers 404/405/OPTIONS (for a static file too: GET, HEAD, OPTIONS); true when a
+     * static file is to answer instead.
+     */
     private boolean answer(Context ctx, RouteMatch<Handler> match) throws Exception {
         switch (match.kind()) {
             case FOUND -> match.handler().handle(ctx);
-            case METHOD_NOT_ALLOWED -> {
-                ctx.header("Allow", String.join(", ", match.allowedMethods()));
-                if ("OPTIONS".equals(ctx.method())) {
-                    ctx.status(204);
-                } else {
-                    throw new HttpException(405, "Method Not Allowed");
-                }
-            }
+            case METHOD_NOT_ALLOWED -> allowOnly(ctx, match.allowedMethods());
             case NOT_FOUND -> {
-                if (statics == null || !statics.find(ctx.exchange())) {
+                if (statics == null) {
                     throw new HttpException(404, "Not Found");
                 }
-                return true;
+                if (statics.find(ctx.exchange())) {
+                    return true;
+                }
+                if (!"GET".equals(ctx.method()) && !"HEAD".equals(ctx.method()) && statics.exists(ctx.path())) {
+                    allowOnly(ctx, StaticHandler.METHODS);
+                    return false;
+                }
+                throw new HttpException(404, "Not Found");
             }
         }
         return false;
+    }
+
+    /** Answers an OPTIONS with {@code methods} (204), and any other method not among them with 405. */
+    private static void allowOnly(Context ctx, Set<String> methods) {
+        ctx.header("Allow", String.join(", ", methods));
+        if ("OPTIONS".equals(ctx.method())) {
+            ctx.status(204);
+        } else {
+            throw new HttpException(405, "Method Not Allowed");
+        }
     }
 
     /** Tells the request logger, if any, about the request once its response is complete. */

@@ -169,6 +169,20 @@ class CorsTest {
     }
 
     @Test
+    void aPreflightForAStaticFileIsAnsweredWithWhatFilesAllow() throws IOException {
+        // A fetch with a custom header (or a font with credentials) asks first; a 404 there fails the real request.
+        start(app -> app.cors(cors -> cors.allowOrigin(APP).allowHeaders("X-Token")).staticFiles("/assets", "public"));
+        RawHttp.Response preflight = request("OPTIONS", "/assets/data.json", "Origin: " + APP,
+                "Access-Control-Request-Method: GET", "Access-Control-Request-Headers: x-token");
+        assertEquals(204, preflight.status());
+        assertEquals(APP, preflight.header("Access-Control-Allow-Origin"));
+        assertEquals("GET, HEAD, OPTIONS", preflight.header("Access-Control-Allow-Methods"));
+        assertEquals("X-Token", preflight.header("Access-Control-Allow-Headers"));
+        RawHttp.Response outside = request("OPTIONS", "/elsewhere.json", "Origin: " + APP, "Access-Control-Request-Method: GET");
+        assertEquals(404, outside.status(), "no folder there: left to the router, as an unknown route is");
+    }
+
+    @Test
     void anyOriginIsAStarWithoutVaryAndWithoutCredentials() throws IOException {
         start(app -> app.cors(cors -> cors.allowAnyOrigin()).get("/public", ctx -> ctx.text("hi")));
         RawHttp.Response get = request("GET", "/public", "Origin: https://anyone.example");

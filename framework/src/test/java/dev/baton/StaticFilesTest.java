@@ -100,6 +100,11 @@ class StaticFilesTest {
         assertEquals("max-age=60", byTag.header("Cache-Control"), "a 304 carries the caching headers too");
         assertEquals(304, get("/app.js", "If-None-Match: \"other\", " + etag).status());
         assertEquals(200, get("/app.js", "If-None-Match: \"other\"").status());
+        RawHttp.Response any = get("/app.js", "If-None-Match: *");
+        assertEquals(304, any.status(), "* matches the file that is there (RFC 9110 §13.1.2)");
+        assertEquals(etag, any.header("ETag"));
+        assertEquals("", any.body());
+        assertEquals(404, get("/missing.js", "If-None-Match: *").status());
 
         assertEquals(304, get("/app.js", "If-Modified-Since: " + lastModified).status());
         assertEquals(200, get("/app.js", "If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT").status());
@@ -152,15 +157,23 @@ class StaticFilesTest {
     }
 
     @Test
-    void noDirectoryListingAndNoOtherMethods() throws IOException {
+    void noDirectoryListingAndOtherMethodsAreTold405AsNginxDoes() throws IOException {
         start(app -> app.staticFiles("/", "public"));
         // A directory without index.html is a 404, as if it were not there: a 403 would confirm it exists.
         assertEquals(404, get("/nolist").status());
         assertEquals(404, get("/nolist/").status());
         assertFalse(get("/nolist").body().contains("a.txt"));
         assertEquals(200, get("/nolist/a.txt").status());
-        assertEquals(404, request("POST", "/app.js", "Content-Length: 0").status());
-        assertEquals(404, request("DELETE", "/app.js").status());
+        RawHttp.Response post = request("POST", "/app.js", "Content-Length: 0");
+        assertEquals(405, post.status(), "the file is there, the method is not: 405 (RFC 9110 §15.5.6), with what is allowed");
+        assertEquals("GET, HEAD, OPTIONS", post.header("Allow"));
+        assertEquals(405, request("DELETE", "/app.js").status());
+        RawHttp.Response options = request("OPTIONS", "/app.js");
+        assertEquals(204, options.status());
+        assertEquals("GET, HEAD, OPTIONS", options.header("Allow"));
+        assertEquals(404, request("POST", "/missing.js", "Content-Length: 0").status());
+        assertEquals(404, request("OPTIONS", "/missing.js").status());
+        assertEquals(404, request("DELETE", "/nolist").status(), "a directory without index.html is not there for any method");
         assertEquals(404, get("/missing.js").status());
     }
 

@@ -16,8 +16,11 @@ import io.undertow.util.Methods;
 import io.undertow.util.MimeMappings;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The static files of an app, served by Undertow's {@link ResourceHandler}: ETag and Last-Modified, 304s, 412s,
@@ -99,6 +102,33 @@ public final class StaticHandler implements HttpHandler {
         return false;
     }
 
+    /** What a static file answers to, as an {@code Allow} header lists it. */
+    public static final Set<String> METHODS = Collections.unmodifiableSortedSet(new TreeSet<>(List.of("GET", "HEAD", "OPTIONS")));
+
+    /**
+     * Whether a folder is mounted where {@code path} points: no file system read, so that a CORS preflight (on the IO
+     * thread) can be answered for static files as for routes. Whether the file exists is the actual request's to say.
+     */
+    public boolean covers(String path) {
+        for (Mount mount : mounts) {
+            if (mount.files.relative(path) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a file answers {@code path} to a GET: what a request with another method is told 405 or, to OPTIONS, its Allow. */
+    public boolean exists(String path) throws IOException {
+        for (Mount mount : mounts) {
+            String relative = mount.files.relative(path);
+            if (relative != null && mount.file(relative) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Sends the file {@link #find} found (a 404 if it found none). */
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
@@ -118,6 +148,14 @@ public final class StaticHandler implements HttpHandler {
             response.put(Headers.ETAG, etag.toString());
             ifRange(exchange, etag);
         }
+        if (matchesAny(exchange.getRequestHeaders().get(Headers.IF_NONE_MATCH))
+                && !exchange.getRequestHeaders().contains(Headers.IF_MATCH)) {
+            // "*" matches any current representation (RFC 9110 §13.1.2): the file is there, so a GET is a 304. Undertow
+            // compares the listed tags only and sent the whole file. (An If-Match, evaluated first, stays Undertow's.)
+            exchange.setStatusCode(304);
+            exchange.endExchange();
+            return;
+        }
         found.mount().handler.handleRequest(exchange);
     }
 
@@ -135,6 +173,17 @@ public final class StaticHandler implements HttpHandler {
             exchange.getRequestHeaders().remove(Headers.RANGE);
         }
         exchange.getRequestHeaders().remove(Headers.IF_RANGE);
+    }
+
+    private static boolean matchesAny(HeaderValues ifNoneMatch) {
+        if (ifNoneMatch != null) {
+            for (String value : ifNoneMatch) {
+                if (value.trim().equals("*")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A browser navigating: what an SPA fallback is for (scripts and fetches send other Accept values). */

@@ -48,12 +48,16 @@ public final class WsSockets {
         return new WsRoute(this, endpoint);
     }
 
-    /** A drain callback: from now on upgrades are refused, and every open socket is closed within the spread. */
-    public void drain() {
+    /**
+     * A drain callback: from now on upgrades are refused, and every open socket is closed within the spread. The log
+     * line names the {@code generation} and {@code pid}, as the drain's own lines do.
+     */
+    public void drain(int generation, long pid) {
         spreadEndNanos = System.nanoTime() + spreadMillis * 1_000_000;
         draining = true;
         if (!open.isEmpty()) {
-            WsConnection.LOG.info("closing {} WebSockets with 1012 (Service Restart) over {} ms", open.size(), spreadMillis);
+            WsConnection.LOG.info("gen={} pid={} closing {} WebSockets with 1012 (Service Restart) over {} ms", generation, pid,
+                    open.size(), spreadMillis);
         }
         for (WsConnection connection : open) {
             scheduleDrain(connection);

@@ -125,10 +125,11 @@ class WsDrainTest {
         Baton app = Baton.create(BatonTest.config());
         WsSockets sockets = new WsSockets(app.config().with("wsCloseSpread", "500ms"));
         app.get("/ws", sockets.route(ws -> ws.onMessage((c, text) -> c.send("echo " + text))));
-        app.onDrain(sockets::drain); // as Baton.ws wires it, so that the stop at the end is quick
+        // as Baton.ws wires it, so that the stop at the end is quick
+        app.onDrain(() -> sockets.drain(1, ProcessHandle.current().pid()));
         BatonTest.run(app, http -> {
             WsTest.Client open = WsTest.Client.open(app.port(), "/ws");
-            sockets.drain();
+            sockets.drain(1, ProcessHandle.current().pid());
             assertEquals(503, WsTest.refusal(app.port(), "/ws"));
             sockets.resume();
             Thread.sleep(800); // past the spread: a close still scheduled would have gone out

@@ -68,7 +68,7 @@ class WebSocketIT {
                 assertTrue(last - first <= SPREAD_MILLIS + 1500, "the 1012s came within the spread (and a margin): " + result);
                 assertTrue(last - first >= SPREAD_MILLIS / 3, "the 1012s were spread, not all at once: " + result);
                 assertTrue(log.contains("gen=1 pid=" + old + " draining " + SOCKETS), "the drain counted the sockets: " + app.tail());
-                assertTrue(log.contains("closing " + SOCKETS + " WebSockets with 1012 (Service Restart) over " + SPREAD_MILLIS
+                assertTrue(log.contains("gen=1 pid=" + old + " closing " + SOCKETS + " WebSockets with 1012 (Service Restart) over " + SPREAD_MILLIS
                         + " ms"), app.tail());
 
                 assertEquals(Integer.toString(SOCKETS), field(result, "reconnected"), "each socket reconnected: " + result);
