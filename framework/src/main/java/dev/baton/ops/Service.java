@@ -121,7 +121,6 @@ final class Service {
         }
     }
 
-    /** Whether {@code pid} runs: a zombie (exited, not yet reaped by its parent) does not. */
     /**
      * The CPU time, in clock ticks, of the children {@code pid} has reaped (cutime + cstime in /proc/pid/stat); -1
      * when unreadable. A generation's only children are the generations it starts, and a JVM runs for many ticks
@@ -129,26 +128,34 @@ final class Service {
      */
     static long reapedChildTicks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // fields[0] is field 3, the state
+            String[] fields = statAfterComm(pid).split(" "); // fields[0] is field 3, the state
             return Long.parseLong(fields[13]) + Long.parseLong(fields[14]); // fields 16 and 17
         } catch (IOException | RuntimeException e) {
             return -1;
         }
     }
 
+    /** Whether {@code pid} runs: a zombie (exited, not yet reaped by its parent) does not. */
     static boolean alive(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
-            // pid (comm) state ...: comm may hold spaces and parentheses, the state follows the last ')'
-            int end = stat.lastIndexOf(')');
-            char state = end > 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
+            String fields = statAfterComm(pid);
+            char state = fields.isEmpty() ? '?' : fields.charAt(0);
             return state != 'Z' && state != 'X';
         } catch (NoSuchFileException e) {
             return false;
         } catch (IOException e) {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
+    }
+
+    /**
+     * /proc/pid/stat from its third field, the state, on ("" if it has none): "pid (comm) state ...", where comm may
+     * hold spaces and parentheses, so the fields start after the last ')'.
+     */
+    private static String statAfterComm(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
+        int end = stat.lastIndexOf(')');
+        return end > 0 && end + 2 < stat.length() ? stat.substring(end + 2) : "";
     }
 
     /** The serving generation's status, over a new connection each time. */

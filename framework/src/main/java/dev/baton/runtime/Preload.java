@@ -109,10 +109,7 @@ final class Preload {
             } else {
                 try (JarFile jar = new JarFile(source.toFile())) {
                     for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
-                        String entry = entries.nextElement().getName();
-                        if (STOP_PATH_PACKAGES.stream().anyMatch(entry::startsWith)) {
-                            addIfClass(entry, names);
-                        }
+                        addIfClass(entries.nextElement().getName(), names);
                     }
                 }
             }
@@ -122,9 +119,16 @@ final class Preload {
         return names;
     }
 
+    /** Adds the class at {@code path} (in the jar's form, a/b/C.class) if it is one of {@link #STOP_PATH_PACKAGES}. */
     private static void addIfClass(String path, List<String> names) {
-        if (path.endsWith(".class") && !path.endsWith("-info.class")) {
-            names.add(path.substring(0, path.length() - ".class".length()).replace('/', '.'));
+        if (!path.endsWith(".class") || path.endsWith("-info.class")) {
+            return;
+        }
+        for (String stopPathPackage : STOP_PATH_PACKAGES) {
+            if (path.startsWith(stopPathPackage)) {
+                names.add(path.substring(0, path.length() - ".class".length()).replace('/', '.'));
+                return;
+            }
         }
     }
 

@@ -38,6 +38,9 @@ import java.util.TreeSet;
  */
 public final class StaticHandler implements HttpHandler {
 
+    /** What a static file answers to, as an {@code Allow} header lists it. */
+    public static final Set<String> METHODS = Collections.unmodifiableSortedSet(new TreeSet<>(List.of("GET", "HEAD", "OPTIONS")));
+
     private static final AttachmentKey<Found> FOUND = AttachmentKey.create(Found.class);
 
     /** Undertow's mappings, with today's types for scripts (RFC 9239), WebAssembly and fonts, and UTF-8 text. */
@@ -101,9 +104,6 @@ public final class StaticHandler implements HttpHandler {
         }
         return false;
     }
-
-    /** What a static file answers to, as an {@code Allow} header lists it. */
-    public static final Set<String> METHODS = Collections.unmodifiableSortedSet(new TreeSet<>(List.of("GET", "HEAD", "OPTIONS")));
 
     /**
      * Whether a folder is mounted where {@code path} points: no file system read, so that a CORS preflight (on the IO
