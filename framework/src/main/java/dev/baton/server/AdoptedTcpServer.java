@@ -1,8 +1,10 @@
 package dev.baton.server;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.Executor;
@@ -21,20 +23,30 @@ import org.xnio.channels.AcceptingChannel;
 public final class AdoptedTcpServer {
 
     private static final String NIO = "org.xnio.nio.";
-    private static final Constructor<?> TCP_SERVER;
-    private static final Constructor<?> QUEUED_SERVER;
-    private static final Method ACCEPT_THREAD;
+    // Method handles of exact types rather than reflective calls: a first Constructor.newInstance costs a dozen
+    // classes generated at run time (reflection is built on method handles since JDK 18), on the start-up path.
+    private static final MethodHandle TCP_SERVER;
+    private static final MethodHandle QUEUED_SERVER;
+    private static final MethodHandle ACCEPT_THREAD;
 
     static {
         try {
             Class<?> worker = Class.forName(NIO + "NioXnioWorker");
             Class<?> tcpServer = Class.forName(NIO + "NioTcpServer");
-            TCP_SERVER = tcpServer.getDeclaredConstructor(worker, ServerSocketChannel.class, OptionMap.class, boolean.class);
-            QUEUED_SERVER = Class.forName(NIO + "QueuedNioTcpServer2").getDeclaredConstructor(tcpServer);
-            ACCEPT_THREAD = worker.getDeclaredMethod("getAcceptThread");
-            TCP_SERVER.setAccessible(true);
-            QUEUED_SERVER.setAccessible(true);
-            ACCEPT_THREAD.setAccessible(true);
+            Constructor<?> newTcpServer = tcpServer.getDeclaredConstructor(worker, ServerSocketChannel.class,
+                    OptionMap.class, boolean.class);
+            Constructor<?> newQueuedServer = Class.forName(NIO + "QueuedNioTcpServer2").getDeclaredConstructor(tcpServer);
+            Method getAcceptThread = worker.getDeclaredMethod("getAcceptThread");
+            newTcpServer.setAccessible(true);
+            newQueuedServer.setAccessible(true);
+            getAcceptThread.setAccessible(true);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            TCP_SERVER = lookup.unreflectConstructor(newTcpServer).asType(MethodType.methodType(Object.class,
+                    XnioWorker.class, ServerSocketChannel.class, OptionMap.class, boolean.class));
+            QUEUED_SERVER = lookup.unreflectConstructor(newQueuedServer).asType(MethodType.methodType(
+                    AcceptingChannel.class, Object.class));
+            ACCEPT_THREAD = lookup.unreflect(getAcceptThread).asType(MethodType.methodType(Executor.class,
+                    XnioWorker.class));
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new ExceptionInInitializerError(new IllegalStateException(
                     "this XNIO (" + org.xnio.Version.getVersionString() + ") lacks the NIO server constructors Baton adopts"
@@ -55,14 +67,11 @@ public final class AdoptedTcpServer {
         AcceptingChannel<StreamConnection> server;
         try {
             // true: one accept thread queues connections to the IO threads, as XNIO's own servers do
-            Object tcpServer = TCP_SERVER.newInstance(worker, channel, socketOptions, true);
-            server = (AcceptingChannel<StreamConnection>) QUEUED_SERVER.newInstance(tcpServer);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IllegalStateException("XNIO refused the listening socket", e.getCause());
-        } catch (ReflectiveOperationException e) {
+            Object tcpServer = (Object) TCP_SERVER.invokeExact(worker, channel, socketOptions, true);
+            server = (AcceptingChannel<StreamConnection>) (AcceptingChannel<?>) QUEUED_SERVER.invokeExact(tcpServer);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable e) {
             throw new IllegalStateException("XNIO refused the listening socket", e);
         }
         server.getAcceptSetter().set(acceptListener);
@@ -75,8 +84,8 @@ public final class AdoptedTcpServer {
      */
     static Executor acceptThread(XnioWorker worker) {
         try {
-            return (Executor) ACCEPT_THREAD.invoke(worker);
-        } catch (ReflectiveOperationException e) {
+            return (Executor) ACCEPT_THREAD.invokeExact(worker);
+        } catch (Throwable e) {
             throw new IllegalStateException("XNIO's worker has no accept thread", e);
         }
     }

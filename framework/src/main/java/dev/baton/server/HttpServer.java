@@ -290,7 +290,8 @@ public final class HttpServer {
      * shorter drain, for the close to reach the client and its answer to come back before the cut.
      */
     public static Duration goingAwayGrace(Duration drainTimeout) {
-        Duration quarter = drainTimeout.dividedBy(4);
+        // Not Duration.dividedBy, which goes through BigDecimal: 10 ms of a drain's CPU when it first runs.
+        Duration quarter = Duration.ofNanos(drainTimeout.toNanos() / 4);
         return quarter.compareTo(Duration.ofSeconds(1)) < 0 ? quarter : Duration.ofSeconds(1);
     }
 
