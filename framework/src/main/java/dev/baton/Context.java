@@ -261,8 +261,19 @@ public final class Context {
         return result;
     }
 
-    /** The underlying Undertow exchange, for what Baton does not wrap (e.g. server-sent events). */
+    /**
+     * The underlying Undertow exchange, for what Baton does not wrap (e.g. server-sent events). In a handler that may
+     * block, the exchange is in blocking mode from here on, so that its streams can be used.
+     */
     public HttpServerExchange exchange() {
+        if (!exchange.isBlocking() && !exchange.isInIoThread()) {
+            exchange.startBlocking();
+        }
+        return exchange;
+    }
+
+    /** The exchange as it is, for Baton's own use: blocking mode is only for handlers that ask for the exchange. */
+    HttpServerExchange undertowExchange() {
         return exchange;
     }
 

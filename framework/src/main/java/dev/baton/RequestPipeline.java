@@ -103,16 +103,10 @@ final class RequestPipeline implements HttpHandler {
         if (inline) {
             serve(exchange, match, body, first, last);
         } else {
-            boolean mayBeStatic = statics != null && match.kind() == RouteMatch.Kind.NOT_FOUND;
             // The server's executor for blocking handlers (virtual threads, see HandlerThreads), or null for XNIO's
             // worker pool. Named, not left to Undertow: it looks for it only when dispatch is called inside a call
             // to the root handler, which a body's arrival callback is today, but by no contract.
-            exchange.dispatch(exchange.getDispatchExecutor(), () -> {
-                if (!mayBeStatic) { // a static file is sent without blocking: send() blocks for the rest
-                    exchange.startBlocking();
-                }
-                serve(exchange, match, body, first, last);
-            });
+            exchange.dispatch(exchange.getDispatchExecutor(), () -> serve(exchange, match, body, first, last));
         }
     }
 
@@ -173,7 +167,7 @@ final class RequestPipeline implements HttpHandler {
                 if (statics == null) {
                     throw new HttpException(404, "Not Found");
                 }
-                if (statics.find(ctx.exchange())) {
+                if (statics.find(ctx.undertowExchange())) {
                     return true;
                 }
                 if (!"GET".equals(ctx.method()) && !"HEAD".equals(ctx.method()) && statics.exists(ctx.path())) {
@@ -201,7 +195,7 @@ final class RequestPipeline implements HttpHandler {
         if (logger == null) {
             return;
         }
-        ctx.exchange().addExchangeCompleteListener((exchange, next) -> {
+        ctx.undertowExchange().addExchangeCompleteListener((exchange, next) -> {
             try {
                 logger.log(ctx, (System.nanoTime() - exchange.getAttachment(STARTED)) / 1e6);
             } catch (Exception e) {
@@ -217,16 +211,18 @@ final class RequestPipeline implements HttpHandler {
         if (exchange.isResponseStarted()) {
             return; // the handler wrote the response itself, through exchange()
         }
-        if (!exchange.isBlocking() && !exchange.isInIoThread()) {
-            exchange.startBlocking(); // a path that might have been a static file (see run) and is not
-        }
         if (result instanceof byte[] bytes) {
+            // Undertow's asynchronous sender (unless the handler made the exchange blocking): it writes the headers and
+            // the body at once, from any thread, and a client slow to take them holds a write listener, not a thread.
             exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
         } else if (result instanceof InputStream in && Methods.HEAD.equals(exchange.getRequestMethod())) {
             // A HEAD answer has no body: the stream is never read, only closed.
             Context.closeQuietly(in);
             exchange.endExchange();
         } else if (result instanceof InputStream in) {
+            if (!exchange.isBlocking()) {
+                exchange.startBlocking();
+            }
             try (in; OutputStream out = exchange.getOutputStream()) {
                 in.transferTo(out);
             } catch (Exception e) {

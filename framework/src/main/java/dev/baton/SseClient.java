@@ -47,7 +47,7 @@ public final class SseClient {
     SseClient(Context ctx, ServerSentEventConnection connection) {
         this.ctx = ctx;
         this.connection = connection;
-        this.ioThread = ctx.exchange().getIoThread();
+        this.ioThread = ctx.undertowExchange().getIoThread();
         connection.addCloseTask(closedConnection -> closed());
         connection.setKeepAliveTime(KEEP_ALIVE_MILLIS);
     }

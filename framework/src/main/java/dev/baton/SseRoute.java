@@ -27,7 +27,7 @@ final class SseRoute implements Handler {
     @Override
     public void handle(Context ctx) {
         ctx.contentType("text/event-stream; charset=utf-8").header("Cache-Control", "no-cache");
-        HttpServerExchange exchange = ctx.exchange();
+        HttpServerExchange exchange = ctx.undertowExchange();
         if (draining || Methods.HEAD.equals(exchange.getRequestMethod())) {
             // An empty stream: EventSource reconnects after its retry delay, on a new connection, which only the
             // next generation accepts (this one answers with Connection: close while it drains).

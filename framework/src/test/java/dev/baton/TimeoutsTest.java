@@ -122,6 +122,34 @@ class TimeoutsTest {
     }
 
     @Test
+    void aClientSlowToReadABufferedResponseHoldsNoWorkerMeanwhile() throws Exception {
+        byte[] big = new byte[50 * MB];
+        // the pool, not virtual threads (the default on Java 24+), where one held worker stops the app
+        start(BatonHttpTest.testConfig().with("workerThreads", "1").with("virtualThreads", "false"),
+                app -> app.get("/big", ctx -> ctx.bytes(big)).get("/", ctx -> ctx.text("still here")));
+        Socket reader = new Socket();
+        sockets.add(reader);
+        reader.setReceiveBufferSize(4096);
+        reader.connect(new java.net.InetSocketAddress("127.0.0.1", app.port()));
+        reader.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+        Thread.sleep(300); // the handler has run and the socket's buffers are full: the client reads nothing yet
+        // long before the 30 s write timeout: the one worker is not waiting for this client
+        assertEquals("still here", get("/", Duration.ofSeconds(2)));
+        InputStream in = reader.getInputStream();
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        reader.setSoTimeout(10_000);
+        while (total <= 50L * MB) { // the whole response, headers and 50 MB, still arrives once the client reads
+            int n = in.read(buffer);
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        assertTrue(total > 50L * MB, "read " + total + " bytes, headers included, of a 50 MB body");
+    }
+
+    @Test
     void slowHandlersAndPausingResponsesAreNotStalls() throws Exception {
         start(BatonHttpTest.testConfig().with("readTimeout", "500ms").with("writeTimeout", "500ms"),
                 app -> app.get("/slow", ctx -> {
