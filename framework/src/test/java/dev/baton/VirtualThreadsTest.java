@@ -75,6 +75,31 @@ class VirtualThreadsTest {
         });
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"false", "true"})
+    void theConnectionsIoThreadFinishesAnAnswerHeldInMemory(String virtualThreads) throws Exception {
+        assumeTrue("false".equals(virtualThreads) || JAVA >= 21, "virtual threads need Java 21");
+        Baton app = app(virtualThreads);
+        app.get("/exchange", ctx -> {
+            ctx.exchange(); // in blocking mode from here on: the handler's thread finishes it
+            seen.put("handler /exchange", Thread.currentThread());
+            ctx.text("blocking");
+        });
+        app.requestLogger((ctx, millis) -> seen.put("completed " + ctx.path(), Thread.currentThread()));
+        BatonTest.run(app, client -> {
+            for (String path : List.of("/blocking", "/exchange")) {
+                assertEquals(200, client.get(path).statusCode());
+                long deadline = System.nanoTime() + 5_000_000_000L; // the logger runs as the response completes
+                while (!seen.containsKey("completed " + path) && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+            }
+            // Ended there, the exchange cannot race the client's next request on that connection (see send()).
+            assertTrue(seen.get("completed /blocking") instanceof org.xnio.XnioIoThread, seen.toString());
+            assertEquals(seen.get("handler /exchange"), seen.get("completed /exchange"));
+        });
+    }
+
     @Test
     void falseKeepsTheWorkerPoolOnEveryJdk() throws Exception {
         BatonTest.run(app("false"), client -> {
