@@ -69,7 +69,7 @@ public final class AdoptedTcpServer {
             // true: one accept thread queues connections to the IO threads, as XNIO's own servers do
             Object tcpServer = (Object) TCP_SERVER.invokeExact(worker, channel, socketOptions, true);
             server = (AcceptingChannel<StreamConnection>) (AcceptingChannel<?>) QUEUED_SERVER.invokeExact(tcpServer);
-        } catch (IOException e) {
+        } catch (IOException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException("XNIO refused the listening socket", e);
@@ -85,6 +85,8 @@ public final class AdoptedTcpServer {
     static Executor acceptThread(XnioWorker worker) {
         try {
             return (Executor) ACCEPT_THREAD.invokeExact(worker);
+        } catch (Error e) {
+            throw e;
         } catch (Throwable e) {
             throw new IllegalStateException("XNIO's worker has no accept thread", e);
         }
