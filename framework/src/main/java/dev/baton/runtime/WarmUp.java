@@ -34,10 +34,12 @@ final class WarmUp {
      */
     private static final int SETTLED_BATCHES = 3;
     /**
-     * Rounds before the answers may count as settled: until the JIT's first compilations (HotSpot compiles a method
-     * with C1 after 200 calls) the interpreter's answers are flat too, only slow.
+     * Rounds before the answers may count as settled: until the JIT's first compilations the interpreter's answers
+     * are flat too, only slow. A request calls most of its methods several times, so by 100 rounds they are compiled
+     * (answers 5-10 times faster than the first); what runs once a request (C1 after 200 calls) compiles within the
+     * first real ones. 200 rounds made the hand-off 50-70 ms longer for no better p99 under load (bench/results).
      */
-    private static final int MIN_ROUNDS = 200;
+    private static final int MIN_ROUNDS = 100;
 
     /** What the warm-up did and why it ended, or why the self-check failed (then {@code failure} is not null). */
     record Result(int requests, long millis, String ended, String failure) {}
