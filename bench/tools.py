@@ -2,7 +2,7 @@
 """Helpers of bench/run (see bench/README.md).
 
   tools.py first200 --port N --path /p [--timeout S] [--log FILE] -- java ...
-      Starts the command, polls http://127.0.0.1:N/p until it answers 200, prints
+      Starts the command (SIGINT and SIGQUIT at their default action), polls http://127.0.0.1:N/p until it answers 200, prints
       "first200_ms=<ms from spawn to the 200> pid=<pid>", then stops the process (SIGTERM, SIGKILL after 10 s).
       Polling costs next to nothing (a refused connect returns at once; one attempt every 2 ms), so the
       server does not compete with the probe for the CPU.
@@ -17,6 +17,15 @@ import socket
 import subprocess
 import sys
 import time
+
+
+def default_signals():
+    """In the server's process before exec: SIGINT and SIGQUIT at their default action, as systemd starts a service.
+    Run as a background job of a script, this script inherited them ignored, and so would the server: the JVM then
+    declines to handle SIGINT, and Baton first undoes the SIG_IGN through jnr (about 150 ms once, on JDK 25), a cost
+    of how the benchmark was started, not of the server."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 
 def first200(argv):
@@ -40,7 +49,8 @@ def first200(argv):
     request = ("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n" % (path, port)).encode()
     with open(log, "ab") as out:
         start = time.monotonic()
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                   preexec_fn=default_signals)
     elapsed = None
     try:
         deadline = start + timeout

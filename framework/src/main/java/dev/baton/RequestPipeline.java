@@ -106,7 +106,33 @@ final class RequestPipeline implements HttpHandler {
             // The server's executor for blocking handlers (virtual threads, see HandlerThreads), or null for XNIO's
             // worker pool. Named, not left to Undertow: it looks for it only when dispatch is called inside a call
             // to the root handler, which a body's arrival callback is today, but by no contract.
-            exchange.dispatch(exchange.getDispatchExecutor(), () -> serve(exchange, match, body, first, last));
+            exchange.dispatch(exchange.getDispatchExecutor(), new Serve(exchange, match, body, first, last));
+        }
+    }
+
+    // Serve and Finish are classes rather than lambdas: a lambda is linked at its first call, and the first request
+    // would wait for each (half a millisecond on JDK 25, more while the JVM starts).
+
+    /** A blocking handler's exchange, served on the thread it was dispatched to. */
+    private final class Serve implements Runnable {
+        private final HttpServerExchange exchange;
+        private final RouteMatch<Handler> match;
+        private final byte[] body;
+        private final List<Handler> first;
+        private final List<Handler> last;
+
+        Serve(HttpServerExchange exchange, RouteMatch<Handler> match, byte[] body, List<Handler> first,
+                List<Handler> last) {
+            this.exchange = exchange;
+            this.match = match;
+            this.body = body;
+            this.first = first;
+            this.last = last;
+        }
+
+        @Override
+        public void run() {
+            serve(exchange, match, body, first, last);
         }
     }
 
@@ -227,7 +253,23 @@ final class RequestPipeline implements HttpHandler {
             // Undertow's read listener taken by the ending thread, and the IO thread retries until that thread
             // (perhaps waiting for a core) lets go. Plaintext under wrk on 2 cores: 1.3 (worker pool) to 1.6 (virtual
             // threads) times the requests a second, about half the p99.
-            exchange.getIoThread().execute(() -> finish(exchange, body));
+            exchange.getIoThread().execute(new Finish(exchange, body));
+        }
+    }
+
+    /** An answer held in memory, finished on the connection's IO thread. */
+    private static final class Finish implements Runnable {
+        private final HttpServerExchange exchange;
+        private final byte[] body;
+
+        Finish(HttpServerExchange exchange, byte[] body) {
+            this.exchange = exchange;
+            this.body = body;
+        }
+
+        @Override
+        public void run() {
+            finish(exchange, body);
         }
     }
 

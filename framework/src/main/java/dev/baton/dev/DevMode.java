@@ -3,6 +3,7 @@ package dev.baton.dev;
 import dev.baton.config.BatonConfig;
 import io.undertow.server.HttpHandler;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * What {@code baton:dev} (the Maven plugin's dev loop) turns on in the app, and nothing else does: with
@@ -21,7 +22,10 @@ public final class DevMode {
     public static HttpHandler wrap(BatonConfig config, HttpHandler app, List<Runnable> drainCallbacks,
             List<Runnable> resumeCallbacks) {
         if (config.signals() && !config.train()) {
-            config.ownerPid().ifPresent(OwnerWatch::start);
+            OptionalLong owner = config.ownerPid();
+            if (owner.isPresent()) {
+                OwnerWatch.start(owner.getAsLong());
+            }
         }
         if (!config.dev() || config.train()) {
             return app;

@@ -1,5 +1,6 @@
 package dev.baton.ops;
 
+import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
@@ -22,7 +23,31 @@ public final class HttpMetrics implements HttpHandler {
     /** Each request's series, found without building its key: a lookup by three fields whose hashes are cached. */
     private final Map<Key, Totals.Series> series = new ConcurrentHashMap<>();
 
-    private record Key(String method, String uri, int status) {}
+    /**
+     * Written out rather than a record's: a record's {@code hashCode} and {@code equals} are bootstrapped on their
+     * first call (method handles spun through {@code ObjectMethods}), 15 ms of the first request's IO thread.
+     */
+    private static final class Key {
+        final String method;
+        final String uri;
+        final int status;
+
+        Key(String method, String uri, int status) {
+            this.method = method;
+            this.uri = uri;
+            this.status = status;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && status == key.status && method.equals(key.method) && uri.equals(key.uri);
+        }
+
+        @Override
+        public int hashCode() {
+            return (method.hashCode() * 31 + uri.hashCode()) * 31 + status;
+        }
+    }
 
     public HttpMetrics(HttpHandler next, Totals totals) {
         this.next = next;
@@ -31,22 +56,40 @@ public final class HttpMetrics implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        long start = System.nanoTime();
-        exchange.addExchangeCompleteListener((done, nextListener) -> {
-            try {
-                int status = done.getStatusCode();
-                series.computeIfAbsent(new Key(method(done.getRequestMethod().toString()), uri(done, status), status),
-                        this::series).record(System.nanoTime() - start);
-            } finally {
-                nextListener.proceed();
-            }
-        });
+        exchange.addExchangeCompleteListener(new Timed(System.nanoTime()));
         next.handleRequest(exchange);
     }
 
+    /** Records an exchange once complete; a class rather than a lambda, not linked on the first request's thread. */
+    private final class Timed implements ExchangeCompletionListener {
+        private final long start;
+
+        Timed(long start) {
+            this.start = start;
+        }
+
+        @Override
+        public void exchangeEvent(HttpServerExchange done, NextListener nextListener) {
+            try {
+                int status = done.getStatusCode();
+                series(new Key(method(done.getRequestMethod().toString()), uri(done, status), status))
+                        .record(System.nanoTime() - start);
+            } finally {
+                nextListener.proceed();
+            }
+        }
+    }
+
     private Totals.Series series(Key key) {
-        return totals.timer(REQUESTS, "method", key.method(), "uri", key.uri(), "status", Integer.toString(key.status()),
-                "outcome", outcome(key.status()));
+        Totals.Series known = series.get(key);
+        if (known != null) {
+            return known;
+        }
+        // Totals makes a series once, so a request racing this one for the same key gets the same.
+        Totals.Series made = totals.timer(REQUESTS, "method", key.method, "uri", key.uri, "status",
+                Integer.toString(key.status), "outcome", outcome(key.status));
+        series.putIfAbsent(key, made);
+        return made;
     }
 
     /** Methods outside HTTP's own are one tag value: any token is a method, and clients may send thousands. */

@@ -13,9 +13,28 @@ final class Signals {
     private Signals() {}
 
     static void install(Lifecycle lifecycle) {
-        Signal.handle(new Signal("USR2"), signal -> lifecycle.upgradeRequested());
-        handleEvenIfIgnored("TERM", signal -> lifecycle.stopRequested("SIGTERM", 128 + 15), lifecycle.events());
-        handleEvenIfIgnored("INT", signal -> lifecycle.stopRequested("SIGINT", 128 + 2), lifecycle.events());
+        SignalHandler handler = new ToLifecycle(lifecycle);
+        Signal.handle(new Signal("USR2"), handler);
+        handleEvenIfIgnored("TERM", handler, lifecycle.events());
+        handleEvenIfIgnored("INT", handler, lifecycle.events());
+    }
+
+    /** One handler for the three signals: a class, not three lambdas that each cost a generated class at start-up. */
+    private static final class ToLifecycle implements SignalHandler {
+        private final Lifecycle lifecycle;
+
+        ToLifecycle(Lifecycle lifecycle) {
+            this.lifecycle = lifecycle;
+        }
+
+        @Override
+        public void handle(Signal signal) {
+            switch (signal.getName()) {
+                case "USR2" -> lifecycle.upgradeRequested();
+                case "TERM" -> lifecycle.stopRequested("SIGTERM", 128 + 15);
+                default -> lifecycle.stopRequested("SIGINT", 128 + 2);
+            }
+        }
     }
 
     /**

@@ -72,12 +72,13 @@ final class Supervisors {
     }
 
     private void notify(String message) {
-        systemd.ifPresent(notify -> {
-            try {
-                notify.send(message);
-            } catch (IOException | RuntimeException e) {
-                events.warn("systemd notify '{}' failed: {}", message.replace('\n', ' '), e.getMessage());
-            }
-        });
+        if (systemd.isEmpty()) {
+            return;
+        }
+        try {
+            systemd.get().send(message);
+        } catch (IOException | RuntimeException e) {
+            events.warn("systemd notify '{}' failed: {}", message.replace('\n', ' '), e.getMessage());
+        }
     }
 }

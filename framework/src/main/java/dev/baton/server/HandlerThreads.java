@@ -3,6 +3,7 @@ package dev.baton.server;
 import dev.baton.config.BatonConfig;
 import dev.baton.config.ConfigException;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -10,8 +11,9 @@ import java.lang.reflect.Field;
 import java.nio.channels.Selector;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -36,6 +38,8 @@ public final class HandlerThreads {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
     private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
+    /** How many handler threads were named: the number in the next one's name. */
+    private static final AtomicLong NAMED = new AtomicLong();
 
     private final ExecutorService virtual; // null: XNIO's worker pool
     private final ThreadLocal<?> xnioSelector; // XNIO's per-thread selector cache, or null when it cannot be reached
@@ -112,14 +116,7 @@ public final class HandlerThreads {
 
     /** {@code root}, made to dispatch to virtual threads if they are in use. */
     HttpHandler dispatchTo(HttpHandler root) {
-        if (virtual == null) {
-            return root;
-        }
-        Executor executor = this::execute;
-        return exchange -> {
-            exchange.setDispatchExecutor(executor);
-            root.handleRequest(exchange);
-        };
+        return virtual == null ? root : new VirtualDispatch(root);
     }
 
     /** Stops taking tasks and waits up to {@code timeout} for those running; a handler still running is left be. */
@@ -135,14 +132,46 @@ public final class HandlerThreads {
         }
     }
 
-    private void execute(Runnable task) {
-        virtual.execute(() -> {
+    // The next two are named classes rather than lambdas: a lambda is linked at its first call, and these are
+    // first called by the first request, which waits for them (half a millisecond each on JDK 25).
+
+    /** Sets the virtual-thread executor as each exchange's dispatch executor, and is that executor. */
+    private final class VirtualDispatch implements HttpHandler, Executor {
+        private final HttpHandler root;
+
+        VirtualDispatch(HttpHandler root) {
+            this.root = root;
+        }
+
+        @Override
+        public void handleRequest(HttpServerExchange exchange) throws Exception {
+            exchange.setDispatchExecutor(this);
+            root.handleRequest(exchange);
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            virtual.execute(new HandlerTask(task));
+        }
+    }
+
+    /** One task on a virtual thread of its own, named as Baton's; it closes the thread's selector when done. */
+    private final class HandlerTask implements Runnable {
+        private final Runnable task;
+
+        HandlerTask(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            Thread.currentThread().setName("baton-handler-".concat(Long.toString(NAMED.incrementAndGet())));
             try {
                 task.run();
             } finally {
                 releaseSelector();
             }
-        });
+        }
     }
 
     /** Closes the selector XNIO opened for this (virtual) thread, if it opened one. */
@@ -171,24 +200,17 @@ public final class HandlerThreads {
     }
 
     /**
-     * {@code Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("baton-handler-", 1).factory())}, or null
-     * below Java 21.
+     * {@code Executors.newVirtualThreadPerTaskExecutor()}, or null below Java 21. Its threads are named as each task
+     * starts ({@link HandlerTask}): a named factory ({@code Thread.ofVirtual().name(...)}) is reached only through
+     * method handles adapted to types Java 17 cannot name, which the JVM generates classes for at start-up.
      */
     private static ExecutorService newVirtualThreadPerTaskExecutor() {
         if (IS_VIRTUAL == null) {
             return null;
         }
         try {
-            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            Class<?> builder = Class.forName("java.lang.Thread$Builder");
-            Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
-            Object virtualBuilder = lookup.findStatic(Thread.class, "ofVirtual", MethodType.methodType(ofVirtual)).invoke();
-            virtualBuilder = lookup.findVirtual(ofVirtual, "name", MethodType.methodType(ofVirtual, String.class, long.class))
-                    .invoke(virtualBuilder, "baton-handler-", 1L);
-            ThreadFactory factory = (ThreadFactory) lookup.findVirtual(builder, "factory",
-                    MethodType.methodType(ThreadFactory.class)).invoke(virtualBuilder);
-            return (ExecutorService) lookup.findStatic(java.util.concurrent.Executors.class, "newThreadPerTaskExecutor",
-                    MethodType.methodType(ExecutorService.class, ThreadFactory.class)).invoke(factory);
+            return (ExecutorService) MethodHandles.publicLookup().findStatic(Executors.class,
+                    "newVirtualThreadPerTaskExecutor", MethodType.methodType(ExecutorService.class)).invokeExact();
         } catch (Throwable e) {
             LOG.warn("virtual threads are not available: {}", e.toString());
             return null;

@@ -1,27 +1,27 @@
 package dev.baton.server;
 
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.xnio.XnioExecutor;
 
 /**
  * The stall clock of one direction of a connection: since when a wait on the socket has moved no byte, and an
  * IO-thread timer that cuts the connection once that has lasted the timeout. A stall ends with the next byte;
- * {@code counts} says whether a wait is a stall at all right now (a read between exchanges is not).
+ * a wait is a stall only when it counts as one (a read between exchanges does not).
  */
 final class StallClock {
 
     private final long timeoutNanos;
-    private final BooleanSupplier counts;
-    private final Runnable cut;
+    private final WatchedConnection connection;
+    /** Reads stall only while an exchange waits for its body; writes whenever a write waits. */
+    private final boolean reads;
     /** When the wait began; 0 while bytes move. */
     private volatile long stalledSince;
     private volatile XnioExecutor.Key timer;
 
-    StallClock(long timeoutNanos, BooleanSupplier counts, Runnable cut) {
+    StallClock(long timeoutNanos, WatchedConnection connection, boolean reads) {
         this.timeoutNanos = timeoutNanos;
-        this.counts = counts;
-        this.cut = cut;
+        this.connection = connection;
+        this.reads = reads;
     }
 
     long timeoutMillis() {
@@ -35,7 +35,7 @@ final class StallClock {
 
     /** Nothing moved: a stall begins, unless one already runs or none counts now; {@code thread} times it. */
     void stuck(XnioExecutor thread) {
-        if (stalledSince == 0 && counts.getAsBoolean()) {
+        if (stalledSince == 0 && counts()) {
             stalledSince = System.nanoTime();
             arm(thread, timeoutNanos);
         }
@@ -49,11 +49,15 @@ final class StallClock {
 
     /** Whether the stall has outlasted the timeout: the connection must be cut. */
     boolean expired() {
-        return left() <= 0 && counts.getAsBoolean();
+        return left() <= 0 && counts();
     }
 
     void cut() {
-        cut.run();
+        connection.cut(reads ? "no byte of its request body came" : "its client read nothing of the response");
+    }
+
+    private boolean counts() {
+        return !reads || connection.awaitsBody();
     }
 
     private void arm(XnioExecutor thread, long delayNanos) {
@@ -66,7 +70,7 @@ final class StallClock {
     private void check(XnioExecutor thread) {
         timer = null;
         long since = stalledSince;
-        if (since == 0 || !counts.getAsBoolean()) {
+        if (since == 0 || !counts()) {
             return;
         }
         long left = since + timeoutNanos - System.nanoTime();
@@ -74,6 +78,6 @@ final class StallClock {
             arm(thread, left);
             return;
         }
-        cut.run();
+        cut();
     }
 }

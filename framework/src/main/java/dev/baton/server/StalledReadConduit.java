@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.xnio.channels.ReadTimeoutException;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.AbstractStreamSourceConduit;
@@ -20,21 +19,14 @@ import org.xnio.conduits.StreamSourceConduit;
  */
 final class StalledReadConduit extends AbstractStreamSourceConduit<StreamSourceConduit> {
 
+    private final WatchedConnection connection;
     private final StallClock clock;
-    private final Runnable received;
-    private final BooleanSupplier writesShutDown;
 
-    /**
-     * {@code received} hears of every read that brought bytes; {@code cut} closes the connection and calls the
-     * listeners waiting on it; {@code writesShutDown} tells whether this side has sent its FIN.
-     */
-    StalledReadConduit(StreamSourceConduit next, long timeoutNanos, BooleanSupplier inExchange, Runnable received,
-            Runnable cut, BooleanSupplier writesShutDown) {
+    StalledReadConduit(StreamSourceConduit next, long timeoutNanos, WatchedConnection connection) {
         super(next);
+        this.connection = connection;
         // Once the exchange is over, a wait for bytes is a wait for the next request: not a stall.
-        this.clock = new StallClock(timeoutNanos, inExchange, cut);
-        this.received = received;
-        this.writesShutDown = writesShutDown;
+        this.clock = new StallClock(timeoutNanos, connection, true);
     }
 
     /**
@@ -54,7 +46,7 @@ final class StalledReadConduit extends AbstractStreamSourceConduit<StreamSourceC
      */
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        if (writesShutDown.getAsBoolean()) {
+        if (connection.writesShutDown()) {
             return discard();
         }
         return (int) progress(super.read(dst));
@@ -72,7 +64,7 @@ final class StalledReadConduit extends AbstractStreamSourceConduit<StreamSourceC
 
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        if (writesShutDown.getAsBoolean()) {
+        if (connection.writesShutDown()) {
             return discard();
         }
         return progress(super.read(dsts, offset, length));
@@ -104,7 +96,7 @@ final class StalledReadConduit extends AbstractStreamSourceConduit<StreamSourceC
 
     private long progress(long read) {
         if (read > 0) {
-            received.run();
+            connection.received();
         }
         if (read != 0) {
             clock.moved();

@@ -22,12 +22,12 @@ final class StalledWriteConduit extends AbstractStreamSinkConduit<StreamSinkCond
     private final StallClock clock;
 
     /**
-     * {@code cut} closes the connection and calls the listeners waiting on it, so that whoever waited to write
-     * finds it closed and ends its exchange.
+     * A stall cuts {@code connection}, which wakes the listeners waiting on it, so that whoever waited to write finds
+     * it closed and ends its exchange.
      */
-    StalledWriteConduit(StreamSinkConduit next, long timeoutNanos, Runnable cut) {
+    StalledWriteConduit(StreamSinkConduit next, long timeoutNanos, WatchedConnection connection) {
         super(next);
-        this.clock = new StallClock(timeoutNanos, () -> true, cut);
+        this.clock = new StallClock(timeoutNanos, connection, false);
     }
 
     @Override

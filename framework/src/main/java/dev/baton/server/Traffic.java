@@ -3,14 +3,15 @@ package dev.baton.server;
 import io.undertow.protocols.http2.GoAwayNotice;
 import io.undertow.protocols.http2.Http2Channel;
 import io.undertow.server.AbstractServerConnection;
+import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ResponseCommitListener;
 import io.undertow.server.ServerConnection;
 import io.undertow.util.AttachmentKey;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,60 +50,14 @@ final class Traffic {
      * which Undertow sends once the client's preface came (at once, from a client that speaks at all).
      */
     private static final long SETTLED = TimeUnit.MILLISECONDS.toNanos(200);
-    private static final AttachmentKey<Connection> CONNECTION = AttachmentKey.create(Connection.class);
+    private static final AttachmentKey<TrackedConnection> CONNECTION = AttachmentKey.create(TrackedConnection.class);
 
     /** Where a drain stands with an HTTP/2 connection. */
     enum GoAway { NONE, NOTICE, FINAL, CLOSING }
 
-    /** Per connection: exchanges running on it, when it last finished one, whether bytes came since. */
-    static final class Connection {
-        final StreamConnection channel;
-        final AtomicInteger active = new AtomicInteger();
-        final AtomicBoolean cut = new AtomicBoolean();
-        final long openedAt = System.nanoTime();
-        volatile long idleSince = openedAt;
-        /**
-         * Bytes came that no exchange has started on yet: the head of a request, whole or not. Such a connection
-         * is never closed as idle, or that request would be reset instead of answered.
-         */
-        volatile boolean requestPending;
-        /** The connection as HTTP sees it when it is wrapped in TLS; else null. */
-        volatile StreamConnection wrapped;
-        /** The HTTP/2 connection on it once ALPN chose h2; else null. */
-        volatile Http2Channel http2;
-        /**
-         * An exchange upgraded this connection (to WebSocket): it counts as one exchange running until the connection
-         * closes, so a drain waits for it and never closes it as idle, as it does with a stream (SSE).
-         */
-        final AtomicBoolean upgraded = new AtomicBoolean();
-        /** What asks the upgraded connection to go away (see {@link HttpServer#GOING_AWAY}); else null. */
-        volatile BooleanSupplier goingAway;
-        /** Changed on the connection's IO thread only. */
-        volatile GoAway goAway = GoAway.NONE;
-        volatile long goAwaySince;
-
-        Connection(StreamConnection channel) {
-            this.channel = channel;
-        }
-
-        /**
-         * Whether a wait for bytes is a stall: an HTTP/1.1 exchange reads its body then. An HTTP/2 connection reads
-         * frames for all its streams all along, so a quiet one with a stream in flight is not stalled.
-         */
-        boolean awaitsBody() {
-            return http2 == null && !upgraded.get() && active.get() > 0;
-        }
-
-        void received() {
-            if (active.get() == 0) {
-                requestPending = true;
-            }
-        }
-    }
-
-    private final Map<StreamConnection, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<StreamConnection, TrackedConnection> connections = new ConcurrentHashMap<>();
     /** The same connections under the name HTTP knows them by, where that is another (TLS). */
-    private final Map<StreamConnection, Connection> wrapped = new ConcurrentHashMap<>();
+    private final Map<StreamConnection, TrackedConnection> wrapped = new ConcurrentHashMap<>();
     private final AtomicInteger exchanges = new AtomicInteger();
     private final AtomicLong stalledCut = new AtomicLong();
     private final long readTimeoutNanos;
@@ -117,25 +72,16 @@ final class Traffic {
     /** Wraps the open listener so that each accepted connection is known until it closes. */
     ChannelListener<StreamConnection> track(ChannelListener<StreamConnection> openListener) {
         return channel -> {
-            Connection connection = new Connection(channel);
+            TrackedConnection connection = new TrackedConnection(this, channel);
             connections.put(channel, connection);
             // Beneath Undertow's own conduits, which it stacks on top when the open listener runs.
             ConduitStreamSourceChannel source = channel.getSourceChannel();
-            source.setConduit(new StalledReadConduit(source.getConduit(), readTimeoutNanos, connection::awaitsBody,
-                    connection::received, () -> cut(connection, "no byte of its request body came"),
-                    () -> !channel.getSinkChannel().isOpen()));
+            source.setConduit(new StalledReadConduit(source.getConduit(), readTimeoutNanos, connection));
             ConduitStreamSinkChannel sink = channel.getSinkChannel();
-            sink.setConduit(new StalledWriteConduit(sink.getConduit(), writeTimeoutNanos,
-                    () -> cut(connection, "its client read nothing of the response")));
+            sink.setConduit(new StalledWriteConduit(sink.getConduit(), writeTimeoutNanos, connection));
             openListener.handleEvent(channel);
-            // Undertow installed its own close listener: chain ours after it rather than replace it.
-            ChannelListener<? super StreamConnection> undertows = channel.getCloseListener();
-            channel.setCloseListener(closed -> {
-                connections.remove(closed);
-                forgetWrapped(connection);
-                releaseUpgraded(connection);
-                ChannelListeners.invokeChannelListener(closed, undertows);
-            });
+            // Undertow installed its own close listener as it ran: chained, not replaced.
+            connection.listenForClose();
             if (!channel.isOpen()) {
                 connections.remove(channel);
                 forgetWrapped(connection);
@@ -143,7 +89,14 @@ final class Traffic {
         };
     }
 
-    private void forgetWrapped(Connection connection) {
+    /** {@code connection} closed: forgotten, and its upgraded exchange, if any, ends. */
+    void closed(TrackedConnection connection) {
+        connections.remove(connection.channel);
+        forgetWrapped(connection);
+        releaseUpgraded(connection);
+    }
+
+    private void forgetWrapped(TrackedConnection connection) {
         StreamConnection outer = connection.wrapped;
         if (outer != null) {
             wrapped.remove(outer);
@@ -152,7 +105,7 @@ final class Traffic {
 
     /** {@code accepted}, a connection {@link #track tracked} here, is known to HTTP as {@code outer} (TLS on it). */
     void wrapped(StreamConnection accepted, StreamConnection outer) {
-        Connection connection = connections.get(accepted);
+        TrackedConnection connection = connections.get(accepted);
         if (connection != null) {
             connection.wrapped = outer;
             wrapped.put(outer, connection);
@@ -164,19 +117,19 @@ final class Traffic {
 
     /** The connection {@code underlying} (as HTTP knows it) now speaks HTTP/2 on {@code http2}. On its IO thread. */
     void http2(StreamConnection underlying, Http2Channel http2) {
-        Connection connection = lookUp(underlying);
+        TrackedConnection connection = lookUp(underlying);
         if (connection != null) {
             connection.http2 = http2;
             http2.putAttachment(CONNECTION, connection);
         }
     }
 
-    private Connection lookUp(StreamConnection channel) {
-        Connection connection = connections.get(channel);
+    private TrackedConnection lookUp(StreamConnection channel) {
+        TrackedConnection connection = connections.get(channel);
         return connection != null ? connection : wrapped.get(channel);
     }
 
-    private Connection connectionOf(ServerConnection serverConnection) {
+    private TrackedConnection connectionOf(ServerConnection serverConnection) {
         if (serverConnection instanceof AbstractServerConnection http1) {
             return lookUp(http1.getChannel());
         }
@@ -187,40 +140,21 @@ final class Traffic {
     /** Wraps the root handler so that each exchange is counted on its connection. */
     HttpHandler count(HttpHandler next) {
         return exchange -> {
-            Connection connection = connectionOf(exchange.getConnection());
+            TrackedConnection connection = connectionOf(exchange.getConnection());
             exchanges.incrementAndGet();
             if (connection != null) {
                 connection.active.incrementAndGet();
                 connection.requestPending = false;
             }
-            exchange.addResponseCommitListener(Traffic.this::closeIfDraining);
-            exchange.addExchangeCompleteListener((done, nextListener) -> {
-                if (connection != null && done.isUpgrade() && done.getStatusCode() == 101) {
-                    // The exchange is over, but the connection goes on in another protocol: held until it closes.
-                    connection.goingAway = done.getAttachment(HttpServer.GOING_AWAY);
-                    connection.upgraded.set(true);
-                    if (!connection.channel.isOpen()) {
-                        releaseUpgraded(connection);
-                    }
-                    nextListener.proceed();
-                    return;
-                }
-                if (connection != null) {
-                    connection.idleSince = System.nanoTime();
-                    // Bytes read beyond this exchange: the start of a pipelined request, not idleness.
-                    connection.requestPending |= done.getConnection() instanceof AbstractServerConnection http1
-                            && http1.getExtraBytes() != null;
-                    connection.active.decrementAndGet();
-                }
-                exchanges.decrementAndGet();
-                nextListener.proceed();
-            });
+            Counted counted = new Counted(connection);
+            exchange.addResponseCommitListener(counted);
+            exchange.addExchangeCompleteListener(counted);
             next.handleRequest(exchange);
         };
     }
 
     /** An upgraded connection closed: its exchange ends now (once, whichever of close and upgrade came last). */
-    private void releaseUpgraded(Connection connection) {
+    private void releaseUpgraded(TrackedConnection connection) {
         if (connection.upgraded.compareAndSet(true, false)) {
             connection.idleSince = System.nanoTime();
             connection.active.decrementAndGet();
@@ -228,11 +162,47 @@ final class Traffic {
         }
     }
 
-    // Runs just before the response headers go out, so even exchanges that began before the drain say close; not a
-    // 101, whose connection must stay open for the protocol it switches to.
-    private void closeIfDraining(HttpServerExchange exchange) {
-        if (draining && exchange.getStatusCode() != 101) {
-            exchange.setPersistent(false);
+    /**
+     * One exchange, counted on its connection (null if untracked) until it completes; its response says close
+     * during a drain. A class rather than two lambdas for the reason {@link WatchedConnection} gives.
+     */
+    private final class Counted implements ResponseCommitListener, ExchangeCompletionListener {
+        private final TrackedConnection connection;
+
+        Counted(TrackedConnection connection) {
+            this.connection = connection;
+        }
+
+        // Runs just before the response headers go out, so even exchanges that began before the drain say close;
+        // not a 101, whose connection must stay open for the protocol it switches to.
+        @Override
+        public void beforeCommit(HttpServerExchange exchange) {
+            if (draining && exchange.getStatusCode() != 101) {
+                exchange.setPersistent(false);
+            }
+        }
+
+        @Override
+        public void exchangeEvent(HttpServerExchange done, NextListener nextListener) {
+            if (connection != null && done.isUpgrade() && done.getStatusCode() == 101) {
+                // The exchange is over, but the connection goes on in another protocol: held until it closes.
+                connection.goingAway = done.getAttachment(HttpServer.GOING_AWAY);
+                connection.upgraded.set(true);
+                if (!connection.channel.isOpen()) {
+                    releaseUpgraded(connection);
+                }
+                nextListener.proceed();
+                return;
+            }
+            if (connection != null) {
+                connection.idleSince = System.nanoTime();
+                // Bytes read beyond this exchange: the start of a pipelined request, not idleness.
+                connection.requestPending |= done.getConnection() instanceof AbstractServerConnection http1
+                        && http1.getExtraBytes() != null;
+                connection.active.decrementAndGet();
+            }
+            exchanges.decrementAndGet();
+            nextListener.proceed();
         }
     }
 
@@ -260,7 +230,7 @@ final class Traffic {
      * Closes a connection whose client stalled, then wakes whoever waits on it, as Undertow's own timeouts do, so
      * that a waiting read or write fails and its exchange ends (freeing its worker).
      */
-    private void cut(Connection connection, String why) {
+    void cut(TrackedConnection connection, String why) {
         if (!connection.cut.compareAndSet(false, true)) {
             return;
         }
@@ -291,7 +261,7 @@ final class Traffic {
     void closeIdle(long idleNanos) {
         long now = System.nanoTime();
         endHttp2(now);
-        for (Connection connection : connections.values()) {
+        for (TrackedConnection connection : connections.values()) {
             if (connection.http2 == null && closableAsIdle(connection, now, idleNanos)) {
                 connection.channel.getIoThread().execute(() -> {
                     if (connection.http2 == null && closableAsIdle(connection, System.nanoTime(), idleNanos)) {
@@ -302,20 +272,20 @@ final class Traffic {
         }
     }
 
-    private static boolean closableAsIdle(Connection connection, long now, long idleNanos) {
+    private static boolean closableAsIdle(TrackedConnection connection, long now, long idleNanos) {
         return connection.active.get() == 0 && !connection.requestPending && now - connection.idleSince >= idleNanos;
     }
 
     /** Moves each HTTP/2 connection a step towards its end, if its time has come: see the class comment. */
     private void endHttp2(long now) {
-        for (Connection connection : connections.values()) {
+        for (TrackedConnection connection : connections.values()) {
             if (connection.http2 != null && connection.goAway != GoAway.CLOSING && dueForGoAway(connection, now)) {
                 connection.channel.getIoThread().execute(() -> stepGoAway(connection));
             }
         }
     }
 
-    private static boolean dueForGoAway(Connection connection, long now) {
+    private static boolean dueForGoAway(TrackedConnection connection, long now) {
         return switch (connection.goAway) {
             case NONE -> now - connection.openedAt >= SETTLED;
             case NOTICE -> now - connection.goAwaySince >= GOAWAY_GRACE;
@@ -325,7 +295,7 @@ final class Traffic {
     }
 
     // On the connection's IO thread, where Undertow parses its frames: a stream counted here has begun its exchange.
-    private void stepGoAway(Connection connection) {
+    private void stepGoAway(TrackedConnection connection) {
         Http2Channel http2 = connection.http2;
         long now = System.nanoTime();
         if (!draining || !http2.isOpen() || !dueForGoAway(connection, now)) {
@@ -370,7 +340,7 @@ final class Traffic {
     /** Asks every upgraded connection to go away (see {@link HttpServer#GOING_AWAY}); returns how many did. */
     int goAway() {
         int gone = 0;
-        for (Connection connection : connections.values()) {
+        for (TrackedConnection connection : connections.values()) {
             BooleanSupplier goingAway = connection.goingAway;
             if (connection.upgraded.get() && goingAway != null && goingAway.getAsBoolean()) {
                 gone++;
