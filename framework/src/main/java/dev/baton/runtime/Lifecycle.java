@@ -210,7 +210,7 @@ public final class Lifecycle {
             supervisors.announceReady(generation > 1);
         }
         events.info("ready in {} ms", millisSinceStart());
-        Preload.upgradePath(events);
+        Preload.upgradePath(this);
         PutOff putOff = becomeOwner();
         if (putOff.stop() != null) {
             events.info("{} came during the hand-off: stopping now that this generation owns the service", putOff.stop());

@@ -47,12 +47,14 @@ final class Preload {
     /**
      * Loads, ahead of any signal, what an upgrade, a rollback, a drain and a stop need. A deploy that overwrites
      * the running jar in place (cp instead of mv) leaves this JVM unable to load classes from it; the machinery
-     * that must then stop this generation, or refuse or roll back the upgrade, is already in memory. It also
-     * takes jnr's start-up off the hand-off's critical path. A generation that took over with its stderr still
+     * that must then stop this generation, or refuse or roll back the upgrade, is already in memory, and the checks
+     * an upgrade makes before it starts the child have run once ({@link Upgrader#rehearse}). It also takes jnr's
+     * start-up off the hand-off's critical path. A generation that took over with its stderr still
      * piped through its parent merges it into stdout first (the parent relays it until then). Then, as nothing
      * hurries, it checks that the JVM mapped the archive it was given.
      */
-    static void upgradePath(Events events) {
+    static void upgradePath(Lifecycle lifecycle) {
+        Events events = lifecycle.events();
         start("baton-warm-up", () -> {
             try {
                 Thread.sleep(UPGRADE_PATH_DELAY_MILLIS);
@@ -62,6 +64,7 @@ final class Preload {
             Parent.mergeStderrIfStillPiped(events);
             loadStopPath();
             Native.getpid();
+            Upgrader.rehearse(lifecycle);
             ClassArchive.warnIfNotMapped(events);
         });
     }

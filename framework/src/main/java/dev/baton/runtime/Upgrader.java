@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * wait for its ready report, then commit to the hand-off (GO) and drain, or take the child down and keep serving
  * with the reason logged. Everything before GO can fail back to serving; nothing after it can.
  */
-final class Upgrader {
+final class Upgrader implements Runnable {
 
     /** How long a stopped child has, beyond its drain, before it is killed. */
     private static final Duration TERM_GRACE = Duration.ofSeconds(5);
@@ -39,12 +39,32 @@ final class Upgrader {
     }
 
     static void begin(Lifecycle lifecycle) {
-        Thread thread = new Thread(new Upgrader(lifecycle)::run, "baton-upgrade");
+        Thread thread = new Thread(new Upgrader(lifecycle), "baton-upgrade");
         thread.setDaemon(false); // it may end in the drain and the exit
         thread.start();
     }
 
-    private void run() {
+    /**
+     * Runs, ahead of any signal, the checks an upgrade makes before it starts the child, and drops what they find:
+     * run once, their code no longer has its classes and calls to resolve while an upgrade waits for it (some 20 ms
+     * of the hand-off on an idle machine, twice that on cores busy serving). Resolved, too, it cannot fail to load
+     * from a jar overwritten in place meanwhile.
+     */
+    static void rehearse(Lifecycle lifecycle) {
+        try {
+            Deploy deploy = Deploy.ofThisProcess(lifecycle.config().jar().orElse(null), lifecycle.workingDirectory());
+            deploy.problem();
+            deploy.overwrittenInPlace();
+            ClassArchive.problem(deploy.jar(), lifecycle.workingDirectory());
+            ChildStderr.capturable();
+            ProcessHandle.current(); // the JDK's process handles, which starting a child sets up (its reaper)
+        } catch (IOException | RuntimeException e) {
+            // Not started with java -jar (an app run by its tests), or a deploy path broken now: an upgrade says so.
+        }
+    }
+
+    @Override
+    public void run() {
         lifecycle.endParentProbation();
         Deploy deploy = checkedDeploy();
         if (deploy == null) {
@@ -102,7 +122,7 @@ final class Upgrader {
         ready = ReadyChannel.open(lifecycle.handedListeners());
         Parent.mergeStderrIfStillPiped(events); // an upgrade within a second of this generation's own hand-off
         boolean piped = ChildStderr.capturable();
-        Handoff handoff = new Handoff(childGeneration, ProcessHandle.current().pid(), ready.socketPath(), ready.token(), piped,
+        Handoff handoff = new Handoff(childGeneration, lifecycle.pid(), ready.socketPath(), ready.token(), piped,
                 requestedAt, true, List.copyOf(lifecycle.handedListeners().keySet()));
         lifecycle.supervisors().reloading();
         child = lifecycle.listener().startWithListenerAtFdZero(deploy.childProcess(handoff.asEnvironment(), piped, events));
