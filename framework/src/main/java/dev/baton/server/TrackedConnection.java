@@ -40,8 +40,11 @@ final class TrackedConnection implements WatchedConnection, ChannelListener<Stre
     volatile Traffic.GoAway goAway = Traffic.GoAway.NONE;
     volatile long goAwaySince;
 
-    /** Undertow's close listener, run after Traffic has forgotten the connection. */
-    private ChannelListener<? super StreamConnection> undertowsClose;
+    /**
+     * Undertow's close listener, run after Traffic has forgotten the connection. Volatile: the close may come on
+     * another thread than the IO thread that set it (a drain's, a stall's cut).
+     */
+    private volatile ChannelListener<? super StreamConnection> undertowsClose;
 
     TrackedConnection(Traffic traffic, StreamConnection channel) {
         this.traffic = traffic;
