@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.config.BatonConfig;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,11 +94,18 @@ class H2cTest {
     @Test
     void withoutH2cThePrefaceIsRefused() throws Exception {
         HttpServer server = server(BatonConfig.defaults());
-        try (Socket socket = new Socket("127.0.0.1", server.port()); RawHttp2 raw = new RawHttp2(socket)) {
-            raw.get(1, "/");
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-            assertTrue(answer.isEmpty() || answer.startsWith("HTTP/1.1 4"), "no HTTP/2 unless asked for: " + answer);
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            try (RawHttp2 raw = new RawHttp2(socket)) {
+                raw.get(1, "/");
+                socket.getInputStream().transferTo(answer);
+            } catch (SocketException refused) {
+                // Undertow answers the preface's first line with its 4xx and closes at once: frames the client
+                // writes after that are reset (1 to 7 % of runs), and the reset may reach our read or our write.
+            }
         }
+        String text = answer.toString(StandardCharsets.US_ASCII);
+        assertTrue(text.isEmpty() || text.startsWith("HTTP/1.1 4"), "no HTTP/2 unless asked for: " + text);
     }
 
     @Test
