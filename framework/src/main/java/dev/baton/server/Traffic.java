@@ -83,8 +83,7 @@ final class Traffic {
             // Undertow installed its own close listener as it ran: chained, not replaced.
             connection.listenForClose();
             if (!channel.isOpen()) {
-                connections.remove(channel);
-                forgetWrapped(connection);
+                closed(connection); // closed while Undertow set it up: its close listener has run already
             }
         };
     }
