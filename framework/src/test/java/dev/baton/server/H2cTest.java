@@ -101,7 +101,7 @@ class H2cTest {
                 socket.getInputStream().transferTo(answer);
             } catch (SocketException refused) {
                 // Undertow answers the preface's first line with its 4xx and closes at once: frames the client
-                // writes after that are reset (1 to 7 % of runs), and the reset may reach our read or our write.
+                // writes after that are reset (2 to 7 % of runs here), and the reset may reach our read or our write.
             }
         }
         String text = answer.toString(StandardCharsets.US_ASCII);
