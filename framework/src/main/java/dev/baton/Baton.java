@@ -14,6 +14,7 @@ import dev.baton.ops.Readiness;
 import dev.baton.routing.Router;
 import dev.baton.routing.RouteMatch;
 import dev.baton.runtime.Lifecycle;
+import dev.baton.server.XnioSetup;
 import dev.baton.web.Compression;
 import dev.baton.web.Cors;
 import dev.baton.web.CorsHandler;
@@ -68,6 +69,7 @@ public final class Baton implements Routes<Baton> {
 
     private Baton(BatonConfig config) {
         this.config = config;
+        XnioSetup.begin(); // while the app declares its routes and takes its listener
     }
 
     /** An app configured from {@code -Dbaton.*} properties, {@code BATON_*} environment variables and defaults. */
