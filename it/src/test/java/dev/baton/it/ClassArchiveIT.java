@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,11 +51,35 @@ class ClassArchiveIT {
             assertTrue(Files.isRegularFile(app.dir.resolve("app.jar.aot")));
             assertFalse(Files.exists(app.dir.resolve("app.jar.aot.tmp")));
 
+            assertEquals(0, methodProfiles(app), "no method profiles: a new generation would compile them all at start-up");
+
             long child = app.upgrade();
             assertTrue(app.logText().contains("AOT cache app.jar.aot in use for the new generation"), app.tail());
             assertTrue(Files.readString(Path.of("/proc/" + child + "/maps")).contains("app.jar.aot"),
                     "the new generation maps the cache");
         }
+    }
+
+    @Test
+    void onJdk25AServiceThatAsksForMethodProfilesGetsThem() throws Exception {
+        Path jdk25 = jdk25();
+        assumeTrue(jdk25 != null, "no Temurin 25 under /usr/lib/jvm");
+        try (Deployment app = new Deployment().withJava(jdk25)) {
+            Process training = train(app, "-XX:+UnlockDiagnosticVMOptions", "-XX:+AOTRecordTraining");
+            assertEquals(0, training.exitValue(), Files.readString(app.dir.resolve("training.log")));
+            assertTrue(methodProfiles(app) > 0, "the cache holds the training run's method profiles");
+        }
+    }
+
+    /** How many methods the AOT cache app.jar.aot holds training data (profiles, compilations) for, as the JVM lists them. */
+    private static long methodProfiles(Deployment app) throws Exception {
+        Process jvm = new ProcessBuilder(app.java().toString(), "-XX:AOTCache=app.jar.aot", "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:+AOTPrintTrainingInfo", "-cp", "app.jar", "-version").directory(app.dir.toFile())
+                .redirectErrorStream(true).start();
+        String listing = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(jvm.waitFor(60, TimeUnit.SECONDS), "java -version ends");
+        assertTrue(listing.contains("Archived TrainingData Dictionary"), listing);
+        return listing.lines().filter(line -> line.matches("\\s*\\d+: .* M .*")).count();
     }
 
     @Test
