@@ -7,16 +7,10 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 
-import jnr.constants.platform.Errno;
-import jnr.ffi.byref.IntByReference;
-import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
 
 /**
  * A JDK channel's fd number, and a JDK {@link ServerSocketChannel} for a listening socket's fd number (one received
@@ -46,7 +40,6 @@ import jnr.posix.POSIXFactory;
  */
 final class ChannelFds {
 
-    private static final int SOL_SOCKET = 1;
     private static final int SO_TYPE = 3;
     private static final int SO_ACCEPTCONN = 30;
     private static final int SO_DOMAIN = 39;
@@ -78,8 +71,6 @@ final class ChannelFds {
         }
     }
 
-    private static POSIX posix;
-
     private ChannelFds() {
     }
 
@@ -108,12 +99,12 @@ final class ChannelFds {
      */
     static ServerSocketChannel adoptListener(int fd) throws IOException {
         check();
-        int type = socketOption(fd, SO_TYPE);
-        int domain = socketOption(fd, SO_DOMAIN);
+        int type = Native.socketOption(fd, SO_TYPE);
+        int domain = Native.socketOption(fd, SO_DOMAIN);
         if (type != SOCK_STREAM || (domain != AF_INET && domain != AF_INET6)) {
             throw new IOException("fd " + fd + " is not a TCP socket (type " + type + ", domain " + domain + ")");
         }
-        if (socketOption(fd, SO_ACCEPTCONN) == 0) {
+        if (Native.socketOption(fd, SO_ACCEPTCONN) == 0) {
             throw new IOException("fd " + fd + " is a TCP socket that does not listen");
         }
         try {
@@ -126,23 +117,5 @@ final class ChannelFds {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static int socketOption(int fd, int option) throws IOException {
-        ByteBuffer value = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder());
-        IntByReference length = new IntByReference(4);
-        if (posix().libc().getsockopt(fd, SOL_SOCKET, option, value, length) < 0) {
-            int errno = posix().errno();
-            throw new IOException("getsockopt(" + fd + ", " + option + ") failed: " + Errno.valueOf(errno).name()
-                    + " (" + posix().strerror(errno) + ")");
-        }
-        return value.getInt(0);
-    }
-
-    private static synchronized POSIX posix() {
-        if (posix == null) {
-            posix = POSIXFactory.getNativePOSIX();
-        }
-        return posix;
     }
 }

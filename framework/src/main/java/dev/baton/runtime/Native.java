@@ -1,6 +1,8 @@
 package dev.baton.runtime;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import jnr.constants.platform.Errno;
 import jnr.ffi.LastError;
@@ -8,19 +10,20 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
+import jnr.ffi.byref.IntByReference;
 import jnr.ffi.types.intptr_t;
+import jnr.ffi.types.pid_t;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.socklen_t;
 import jnr.ffi.types.ssize_t;
-import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
 
 /**
  * The one place that calls into libc. The JDK offers no way to move a file descriptor or to talk
  * to an AF_UNIX datagram socket, and the upgrade hand-off needs both.
  *
- * <p>Both native bindings load on first use, so code paths that never touch libc (most tests,
- * tools that only read a pid file) do not pay for or depend on jffi's native library.
+ * <p>The binding loads on first use, so code paths that never touch libc (most tests, tools that
+ * only read a pid file) do not pay for or depend on jffi's native library. ({@link ScmRights} binds
+ * the two calls that pass descriptors, which take native memory, on its own.)
  */
 public final class Native {
 
@@ -34,13 +37,34 @@ public final class Native {
     private static final int MSG_DONTWAIT = 0x40;
     private static final long SIG_DFL = 0;
     private static final long SIG_ERR = -1;
+    private static final int SOL_SOCKET = 1;
     /** The upgrade signal. */
     public static final int SIGUSR2 = 12;
     /** The stop signal: drain, then exit. */
     public static final int SIGTERM = 15;
 
-    /** What jnr-posix does not bind. Public only because jnr-ffi implements it in its own class loader. */
+    /** jnr-ffi's name for the C library. */
+    static final String LIBC = "c";
+
+    /**
+     * The libc functions Baton calls, and only those: jnr-ffi generates their bindings when first used. jnr-posix's
+     * whole POSIX binding (hundreds of functions) cost twice the CPU to set up (230 against 115 ms, JDK 25), and each
+     * generation pays it a second after it is ready, while it serves its first load. Public only because jnr-ffi
+     * implements it in its own class loader.
+     */
     public interface LibC {
+        int dup(int fd);
+
+        int dup2(int from, int to);
+
+        int close(int fd);
+
+        int kill(@pid_t long pid, int signal);
+
+        @pid_t long getpid();
+
+        int getsockopt(int fd, int level, int option, @Out byte[] value, IntByReference length);
+
         int socket(int domain, int type, int protocol);
 
         int bind(int fd, @In byte[] address, @socklen_t int addressLength);
@@ -53,7 +77,6 @@ public final class Native {
         @intptr_t long signal(int signal, @intptr_t long handler);
     }
 
-    private static POSIX posix;
     private static LibC libc;
 
     private Native() {
@@ -61,23 +84,23 @@ public final class Native {
 
     /** Makes {@code to} refer to the same open file as {@code from}, closing what {@code to} held. */
     public static void dup2(int from, int to) throws IOException {
-        if (posix().dup2(from, to) < 0) {
-            throw failure("dup2(" + from + ", " + to + ")", posix().errno());
+        if (libc().dup2(from, to) < 0) {
+            throw failure("dup2(" + from + ", " + to + ")", lastError());
         }
     }
 
     /** A new descriptor for what {@code fd} refers to. */
     public static int dup(int fd) throws IOException {
-        int copy = posix().dup(fd);
+        int copy = libc().dup(fd);
         if (copy < 0) {
-            throw failure("dup(" + fd + ")", posix().errno());
+            throw failure("dup(" + fd + ")", lastError());
         }
         return copy;
     }
 
     public static void close(int fd) throws IOException {
-        if (posix().close(fd) < 0) {
-            throw failure("close(" + fd + ")", posix().errno());
+        if (libc().close(fd) < 0) {
+            throw failure("close(" + fd + ")", lastError());
         }
     }
 
@@ -96,13 +119,13 @@ public final class Native {
      * name and text: {@code ESRCH} when there is no such process, {@code EPERM} when it is another user's.
      */
     public static void kill(long pid, int signal) throws IOException {
-        if (posix().kill(pid, signal) < 0) {
-            throw failure("kill(" + pid + ", " + signal + ")", posix().errno());
+        if (libc().kill(pid, signal) < 0) {
+            throw failure("kill(" + pid + ", " + signal + ")", lastError());
         }
     }
 
     public static long getpid() {
-        return posix().getpid();
+        return libc().getpid();
     }
 
     static int unixDatagramSocket() throws IOException {
@@ -139,28 +162,20 @@ public final class Native {
         return (int) received;
     }
 
-    private static synchronized POSIX posix() {
-        if (posix == null) {
-            POSIX loaded;
-            try {
-                loaded = POSIXFactory.getNativePOSIX();
-            } catch (LinkageError e) {
-                throw new IllegalStateException("jnr-posix cannot load libc; is jffi's native jar on the class path?", e);
-            }
-            // The pure-Java fallback cannot dup2 or close raw descriptors; running on it would
-            // fail much later, in the middle of an upgrade.
-            if (loaded == null || !loaded.isNative()) {
-                throw new IllegalStateException("jnr-posix has no native implementation on this platform");
-            }
-            posix = loaded;
+    /** The value of the socket option {@code option} (at SOL_SOCKET) of {@code fd}, an int. */
+    static int socketOption(int fd, int option) throws IOException {
+        byte[] value = new byte[4];
+        IntByReference length = new IntByReference(4);
+        if (libc().getsockopt(fd, SOL_SOCKET, option, value, length) < 0) {
+            throw failure("getsockopt(" + fd + ", " + option + ")", lastError());
         }
-        return posix;
+        return ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getInt();
     }
 
     private static synchronized LibC libc() {
         if (libc == null) {
             try {
-                libc = LibraryLoader.create(LibC.class).load(POSIXFactory.STANDARD_C_LIBRARY_NAME);
+                libc = LibraryLoader.create(LibC.class).load(LIBC);
             } catch (LinkageError e) {
                 throw new IllegalStateException("jnr-ffi cannot load libc; is jffi's native jar on the class path?", e);
             }
@@ -173,7 +188,9 @@ public final class Native {
         return LastError.getLastError(Runtime.getRuntime(libc()));
     }
 
-    private static IOException failure(String call, int errno) {
-        return new IOException(call + " failed: " + Errno.valueOf(errno).name() + " (" + posix().strerror(errno) + ")");
+    /** {@code call} failed with {@code errno}: its name and its text, as strerror(3) gives it. */
+    static IOException failure(String call, int errno) {
+        Errno known = Errno.valueOf(errno);
+        return new IOException(call + " failed: " + known.name() + " (" + known.description() + ")");
     }
 }

@@ -16,7 +16,6 @@ import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.types.ssize_t;
-import jnr.posix.POSIXFactory;
 
 /**
  * Open file descriptors and one line of text, sent together in one {@code sendmsg} with {@code SCM_RIGHTS} over a
@@ -203,8 +202,7 @@ final class ScmRights {
                 }
                 int errno = LastError.getLastError(Runtime.getRuntime(calls()));
                 if (errno != Errno.EAGAIN.intValue() && errno != Errno.EINTR.intValue()) {
-                    throw new IOException(name + " failed: " + Errno.valueOf(errno).name() + " ("
-                            + POSIXFactory.getNativePOSIX().strerror(errno) + ")");
+                    throw Native.failure(name, errno);
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -237,7 +235,7 @@ final class ScmRights {
     private static synchronized Calls calls() {
         if (calls == null) {
             try {
-                calls = LibraryLoader.create(Calls.class).load(POSIXFactory.STANDARD_C_LIBRARY_NAME);
+                calls = LibraryLoader.create(Calls.class).load(Native.LIBC);
             } catch (LinkageError e) {
                 throw new IllegalStateException("jnr-ffi cannot load libc; is jffi's native jar on the class path?", e);
             }
