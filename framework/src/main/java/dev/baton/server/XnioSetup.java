@@ -1,6 +1,7 @@
 package dev.baton.server;
 
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.xnio.Xnio;
 
 /**
@@ -13,9 +14,15 @@ import org.xnio.Xnio;
  */
 public final class XnioSetup {
 
+    private static final AtomicBoolean BEGUN = new AtomicBoolean();
+
     private XnioSetup() {}
 
+    /** Begins the set-up, once in this JVM: later calls (an app per test) find it begun, or done. */
     public static void begin() {
+        if (!BEGUN.compareAndSet(false, true)) {
+            return;
+        }
         start(new MBeanServer(), "baton-mbean-setup");
         start(new Provider(), "baton-xnio-setup");
     }
