@@ -11,7 +11,6 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 
-
 /**
  * A JDK channel's fd number, and a JDK {@link ServerSocketChannel} for a listening socket's fd number (one received
  * with {@link ScmRights}): the one step the JDK has no public API for beyond fd 0.

@@ -17,10 +17,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The class-data archive an upgrade passes to the new generation, so that it maps classes already parsed and
- * verified (on JDK 25, also linked) instead of reading them from the jar: it starts, and
- * reaches full speed, sooner. An AppCDS archive at {@code <deploy path>.jsa} on JDK 17 to 24, an AOT cache at
- * {@code <deploy path>.aot} on JDK 25 and later (JEP 483, 514, 515); which one follows the JDK that starts the
- * child, this very one.
+ * verified (on JDK 25, also linked) instead of reading them from the jar: it starts, and reaches full speed,
+ * sooner. An AppCDS archive at {@code <deploy path>.jsa} on JDK 17 to 24, an AOT cache at {@code <deploy path>.aot}
+ * on JDK 25 and later (JEP 483, 514; without JEP 515's method profiles: {@link #WITHOUT_METHOD_PROFILES}); which one
+ * follows the JDK that starts the child, this very one.
  *
  * <p>{@link #main} makes it, from a training run of the deploy jar ({@code baton.train}: the app serves on a private
  * port, runs its warm-up and exits), with the service's JVM options, and renames it into place. An archive older
